@@ -1,0 +1,153 @@
+"""Normalise Arabic text and split it into tokens that remember where they came from.
+
+`ArabicAnalyzer` executes the rule table (`rules.py`) in Python exactly the way the engine
+template executes it in Elasticsearch/OpenSearch:
+
+    mapping char filter  →  tokenizer  →  lowercase  →  Uthmani words  →  stop words  →  stem
+    (sequence + char)       (letters, digits, marks)                       (stemmed fields only)
+
+Tokens carry offsets into the ORIGINAL text, as the engine's char filters do, so a snippet can
+mark the word the reader actually sees (with its harakat) rather than its normalised form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import regex
+
+from searcher.arabic import rules as rule_table
+from searcher.arabic.stem import stem
+from searcher.arabic.stopwords import STOP_WORDS
+
+# What the tokenizer keeps together: letters, digits and combining marks.  The engine template
+# uses the same class as its `pattern` tokenizer's separator complement.
+TOKEN_CLASS = r"\p{L}\p{N}\p{M}"
+_SEPARATORS = regex.compile(rf"[^{TOKEN_CLASS}]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One indexed term and the span of original text it came from."""
+
+    term: str
+    start: int
+    end: int
+    position: int
+
+
+class ArabicAnalyzer:
+    """The Arabic analysis with a chosen set of rules switched off (none by default)."""
+
+    def __init__(self, disabled: Iterable[str] = ()) -> None:
+        self.disabled = frozenset(disabled)
+        self.rules = rule_table.select(self.disabled)
+        self._char_table = str.maketrans(
+            {
+                ch: out
+                for rule in self.rules
+                if rule.kind == "char"
+                for ch, out in rule.mapping.items()
+            }
+        )
+        sequences = {
+            seq: out
+            for rule in self.rules
+            if rule.kind == "sequence"
+            for seq, out in rule.mapping.items()
+        }
+        self._sequences = sequences
+        self._sequence_re = (
+            regex.compile("|".join(map(regex.escape, sorted(sequences, key=len, reverse=True))))
+            if sequences
+            else None
+        )
+        self._lowercase = any(rule.kind == "lowercase" for rule in self.rules)
+        self.word_rules: dict[str, str] = {
+            word: out
+            for rule in self.rules
+            if rule.kind == "word"
+            for word, out in rule.mapping.items()
+        }
+        # Characters the char filter deletes, or turns into token characters, belong inside a
+        # token of the ORIGINAL text (a kashida or a zero-width joiner must not split a word).
+        joined = {
+            ch
+            for ch, out in self.mapping().items()
+            if not _SEPARATORS.search(out)  # "" or letters only
+        }
+        extra = "".join(regex.escape(ch) for ch in sorted(joined) if len(ch) == 1)
+        self._token_re = regex.compile(rf"[{TOKEN_CLASS}{extra}]+")
+        self._deleted = frozenset(
+            ch for ch, out in self.mapping().items() if out == "" and len(ch) == 1
+        )
+
+    # -- the rule table, executed -------------------------------------------------------------
+
+    def mapping(self) -> dict[str, str]:
+        """Every char-filter key and its FINAL output (what the engine's `mapping` filter gets).
+
+        A mapping char filter does not re-read its own output, so a sequence's replacement is
+        run through the single-character rules here (ىٰ → ى → ي).
+        """
+        table = {
+            ch: out
+            for rule in self.rules
+            if rule.kind == "char"
+            for ch, out in rule.mapping.items()
+        }
+        for seq, out in self._sequences.items():
+            table[seq] = out.translate(self._char_table)
+        return table
+
+    def normalise(self, text: str) -> str:
+        """Normalise a whole text: sequences, then one `str.translate` pass, then lower case."""
+        if self._sequence_re is not None and "\u0670" in text:
+            text = self._sequence_re.sub(lambda m: self._sequences[m.group()], text)
+        text = text.translate(self._char_table)
+        return text.lower() if self._lowercase else text
+
+    @cached_property
+    def stop_words(self) -> frozenset[str]:
+        """The stop list in the form tokens have when the stop filter sees them."""
+        return frozenset(self._finish(self.normalise(word)) for word in STOP_WORDS)
+
+    def _finish(self, term: str) -> str:
+        return self.word_rules.get(term, term)
+
+    # -- tokens ---------------------------------------------------------------------------------
+
+    def tokens(self, text: str, *, stemmed: bool = True) -> list[Token]:
+        """Tokens of `text` with offsets into `text` itself.
+
+        ``stemmed=True`` is the search analysis (stop words dropped, light stem); ``False`` is the
+        ``exact`` analysis (normalised, every word kept).  Positions count stop words too, so
+        phrase queries see the same gaps the engines see.
+        """
+        out: list[Token] = []
+        position = 0
+        for match in self._token_re.finditer(text):
+            start, end = match.span()
+            while start < end and text[start] in self._deleted:
+                start += 1  # the engine's offset correction puts a token after deleted chars
+            for term in _SEPARATORS.split(self.normalise(match.group())):
+                if not term:
+                    continue
+                term = self._finish(term)
+                if stemmed:
+                    if term in self.stop_words:
+                        position += 1
+                        continue
+                    term = stem(term)
+                out.append(Token(term, start, end, position))
+                position += 1
+        return out
+
+    def terms(self, text: str, *, stemmed: bool = True) -> list[str]:
+        """Just the terms, in order."""
+        return [token.term for token in self.tokens(text, stemmed=stemmed)]
+
+
+DEFAULT = ArabicAnalyzer()

@@ -1,0 +1,247 @@
+"""The `searcher` command line: thin shells over library calls (dump, indexer, engines, query)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+from tqdm import tqdm
+
+from searcher import dump
+from searcher.arabic import ArabicAnalyzer
+from searcher.engines import Engine, open_engine
+from searcher.errors import SearcherError
+from searcher.indexer import DEFAULT_CHUNK_SIZE, RejectsFile, index_records
+from searcher.models import Hit, Snippet
+from searcher.query import parse
+from searcher.settings import Settings
+
+EXIT_REJECTS = 3  # `searcher index` finished, but some records went to the rejects file
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine/--index/--data-dir/--url on every command; they override SEARCHER_* settings."""
+
+    @click.option(
+        "--engine",
+        type=click.Choice(["embedded", "elasticsearch", "opensearch"]),
+        help="Engine to use [env SEARCHER_ENGINE; default embedded].",
+    )
+    @click.option("--index", "index_name", help="Index or alias name [env SEARCHER_INDEX].")
+    @click.option(
+        "--data-dir",
+        type=click.Path(path_type=Path),
+        help="Embedded engine's directory [env SEARCHER_DATA_DIR].",
+    )
+    @click.option("--url", help="Elasticsearch/OpenSearch URL [env SEARCHER_URL].")
+    @functools.wraps(command)
+    def wrapper(
+        engine: str | None,
+        index_name: str | None,
+        data_dir: Path | None,
+        url: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        overrides = {"engine": engine, "index": index_name, "data_dir": data_dir, "url": url}
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        try:
+            return command(settings=settings, **kwargs)
+        except SearcherError as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="searcher")
+def main() -> None:
+    """Arabic full-text search: index documents, search them, see how Arabic is analysed."""
+
+
+@main.command("index")
+@click.argument("source", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(dump.FORMATS),
+    help="Dump format; by default guessed from the extension and first bytes.",
+)
+@click.option("--id-field", default="id", show_default=True, help="Source field holding the id.")
+@click.option("--title-field", default="title", show_default=True, help="Field holding the title.")
+@click.option("--text-field", default="body", show_default=True, help="Field holding the text.")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where rejected records go [default: DATA_DIR/rejects/INDEX-TIME.jsonl].",
+)
+@click.option(
+    "--chunk-size",
+    default=DEFAULT_CHUNK_SIZE,
+    show_default=True,
+    help="Documents per bulk request.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@engine_options
+def index_command(
+    settings: Settings,
+    source: str,
+    fmt: str | None,
+    id_field: str,
+    title_field: str,
+    text_field: str,
+    rejects: Path | None,
+    chunk_size: int,
+    as_json: bool,
+) -> None:
+    """Index documents from SOURCE (a file, or - for stdin).
+
+    Reads JSON lines (.jsonl, optionally .gz), a JSON array, CSV, or Elasticsearch bulk/export
+    lines.  Bad records are reported with their line number and kept in the rejects file; the
+    exit status is 3 when there were any.
+    """
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    rejects_path = rejects or settings.data_dir / "rejects" / f"{settings.index}-{stamp}.jsonl"
+    engine = open_engine(settings)
+    opened = dump.Source(source)
+    fields = dump.FieldMap(id=id_field, title=title_field, text=text_field)
+    rejects_file = RejectsFile(rejects_path)
+    bar = tqdm(
+        total=opened.size,
+        unit="B",
+        unit_scale=True,
+        desc=f"indexing {opened.name}",
+        disable=None,
+        file=sys.stderr,
+    )
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        bar.update(opened.bytes_read - bar.n)
+        elapsed = bar.format_dict["elapsed"] or 1e-9
+        bar.set_postfix(docs=done, docs_per_s=f"{done / elapsed:.0f}")
+
+    try:
+        records = dump.read_source(opened, fmt, fields)  # type: ignore[arg-type]
+        report = index_records(
+            engine, settings.index, records, rejects_file, chunk_size=chunk_size, on_chunk=progress
+        )
+    finally:
+        bar.close()
+        opened.close()
+        rejects_file.close()
+        engine.close()
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        click.echo(
+            f"indexed {report.indexed}, replaced {report.replaced}, rejected {report.rejected} "
+            f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → "
+            f"{settings.engine}:{settings.index}"
+        )
+        if report.rejected:
+            click.echo(f"rejected records (line, reason) are in {report.rejects_file}", err=True)
+    if report.rejected:
+        sys.exit(EXIT_REJECTS)
+
+
+def _terminal_snippet(snippet: Snippet) -> str:
+    """The snippet with its marks in reverse video on a terminal, «brackets» elsewhere."""
+    color = sys.stdout.isatty()
+    parts, cursor = [], 0
+    for start, end in snippet.marks:
+        if start < cursor:
+            continue
+        word = snippet.text[start:end]
+        parts += [
+            snippet.text[cursor:start],
+            click.style(word, reverse=True, bold=True) if color else f"«{word}»",
+        ]
+        cursor = end
+    parts.append(snippet.text[cursor:])
+    return "".join(parts)
+
+
+def _print_hit(rank: int, hit: Hit) -> None:
+    # Each line is one paragraph for the terminal's bidi algorithm: Arabic reads right to left
+    # in terminals that implement it (VTE, Konsole, mlterm, iTerm2), and stays intact in others.
+    click.echo(f"{rank:>3}. {hit.title}  [{hit.id}, score {hit.score:.2f}]")
+    click.echo(f"     {_terminal_snippet(hit.snippet)}")
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--size", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print {total, took_ms, hits: [{id, score, title, snippet_html, snippet}]}.",
+)
+@engine_options
+def search_command(settings: Settings, query: str, page: int, size: int, as_json: bool) -> None:
+    """Search for QUERY: words, "quoted phrases", -excluded, a OR b."""
+    engine = open_engine(settings)
+    try:
+        plan = parse(query, ArabicAnalyzer(settings.arabic_disable))
+        response = engine.search(settings.index, plan, page=page, size=size)
+    finally:
+        engine.close()
+    if as_json:
+        _echo_json(response.model_dump(mode="json"))
+        return
+    first = (page - 1) * size + 1
+    click.echo(f"{response.total} hits for {query!r} ({response.took_ms:.1f} ms)")
+    for rank, hit in enumerate(response.hits, start=first):
+        _print_hit(rank, hit)
+
+
+@main.command("analyze")
+@click.argument("text")
+@click.option("--exact", is_flag=True, help="The unstemmed analysis (no stop words, no stemming).")
+@click.option("--json", "as_json", is_flag=True, help="Print {normalised, tokens: [...]} as JSON.")
+@engine_options
+def analyze_command(settings: Settings, text: str, exact: bool, as_json: bool) -> None:
+    """Show how TEXT is normalised and split into tokens (like an engine's _analyze)."""
+    engine: Engine = open_engine(settings)
+    analyzer = ArabicAnalyzer(settings.arabic_disable)
+    try:
+        tokens = engine.analyze(text, stemmed=not exact)
+    finally:
+        engine.close()
+    normalised = analyzer.normalise(text)
+    rows = [
+        {
+            "token": t.term,
+            "start": t.start,
+            "end": t.end,
+            "position": t.position,
+            "original": text[t.start : t.end],
+        }
+        for t in tokens
+    ]
+    if as_json:
+        _echo_json({"text": text, "normalised": normalised, "tokens": rows})
+        return
+    click.echo(f"normalised: {normalised}")
+    for row in rows:
+        click.echo(
+            f"  {row['position']:>3}  {row['start']:>4}-{row['end']:<4} "
+            f"{row['token']}  ← {row['original']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+"""Read documents from dumps: JSON lines (optionally gzipped), a JSON array, CSV, and
+Elasticsearch bulk / export lines.
+
+`read(source)` yields ``(line_no, Document | Reject)`` and never raises on a bad record: a bad
+record becomes a `Reject` that names its line and the reason, so a run neither stops nor
+silently shrinks.  `source` may be a path, ``-`` (stdin) or a binary file object; the bytes read
+so far are counted on the *raw* stream (`Source.bytes_read`), so a progress bar works the same
+for gzip, plain files and pipes.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+import orjson
+from pydantic import ValidationError
+
+from searcher.models import Document
+
+Format = Literal["jsonl", "json", "csv", "es"]
+FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "es")
+_BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".bulk": "es"}
+_BULK_ACTIONS = ("index", "create", "update", "delete")
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record that could not become a `Document`, with why and what it was."""
+
+    line: int
+    reason: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Which source fields hold the id, the title and the body."""
+
+    id: str = "id"
+    title: str = "title"
+    text: str = "body"
+
+
+class _Counting(io.RawIOBase):
+    """Wraps the raw stream and counts the bytes that pass, for the progress bar."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+class Source:
+    """An opened dump: a buffered binary stream plus its size and how much has been read."""
+
+    def __init__(self, source: str | Path | BinaryIO) -> None:
+        if isinstance(source, str | Path) and str(source) == "-":
+            raw, self.name, self.size = sys.stdin.buffer, "<stdin>", None
+        elif isinstance(source, str | Path):
+            path = Path(source)
+            raw, self.name, self.size = path.open("rb"), str(path), path.stat().st_size
+        else:
+            raw, self.name, self.size = source, getattr(source, "name", "<stream>"), None
+        self._counting = _Counting(raw)
+        stream: io.BufferedReader = io.BufferedReader(self._counting, buffer_size=1 << 16)
+        self.gzipped = stream.peek(2)[:2] == _GZIP_MAGIC
+        self.stream: BinaryIO = gzip.GzipFile(fileobj=stream) if self.gzipped else stream  # type: ignore[assignment]
+        self._raw = raw
+
+    @property
+    def bytes_read(self) -> int:
+        return self._counting.count
+
+    def close(self) -> None:
+        if self._raw is not sys.stdin.buffer:
+            self._raw.close()
+
+
+def guess_format(name: str, first_bytes: bytes) -> Format:
+    """By extension (``.gz`` looked through), else by the first non-blank byte."""
+    suffixes = [s for s in Path(name).suffixes if s != ".gz"]
+    if suffixes and suffixes[-1] in _BY_SUFFIX:
+        guessed = _BY_SUFFIX[suffixes[-1]]
+        if guessed != "json":
+            return guessed  # type: ignore[return-value]
+    head = first_bytes.lstrip(_BOM).lstrip()
+    return "json" if head.startswith(b"[") else "jsonl"
+
+
+def to_document(obj: Any, fields: FieldMap, default_id: Any = None) -> Document | str:
+    """A `Document` from one decoded record, or the reason it cannot be one."""
+    if not isinstance(obj, dict):
+        return f"expected a JSON object, got {type(obj).__name__}"
+    data = dict(obj)
+    if fields.id != "id":
+        data.pop("id", None)
+    data["id"] = data.pop(fields.id, default_id)
+    if data["id"] is None:
+        return f"missing id (field {fields.id!r})"
+    for target, name in (("title", fields.title), ("body", fields.text)):
+        if name != target:
+            data.pop(target, None)
+            data[target] = data.pop(name, None)
+    try:
+        return Document.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "document"
+        return f"{where}: {first['msg']}"
+
+
+def _raw_text(line: bytes) -> str:
+    return line.decode("utf-8", errors="backslashreplace").rstrip("\r\n")
+
+
+def _json_lines(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Document | Reject]]:
+    """JSON lines, where a line may also be an ES export hit or a bulk action + source pair."""
+    pending_action: tuple[int, dict[str, Any]] | None = None
+    for line_no, line in enumerate(stream, start=1):
+        if line_no == 1:
+            line = line.removeprefix(_BOM)
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            yield line_no, Reject(line_no, f"invalid JSON: {error}", _raw_text(line))
+            continue
+        if pending_action is not None:
+            _, action = pending_action
+            pending_action = None
+            source = obj.get("doc", obj) if isinstance(obj, dict) and "update" in action else obj
+            meta = next(iter(action.values()))
+            result = to_document(source, fields, default_id=meta.get("_id"))
+        elif isinstance(obj, dict) and len(obj) == 1 and next(iter(obj)) in _BULK_ACTIONS:
+            ((verb, meta),) = obj.items()
+            if verb == "delete" or not isinstance(meta, dict):
+                yield (
+                    line_no,
+                    Reject(line_no, f"bulk {verb!r} action carries no document", _raw_text(line)),
+                )
+            else:
+                pending_action = (line_no, obj)
+            continue
+        elif isinstance(obj, dict) and isinstance(obj.get("_source"), dict):
+            result = to_document(obj["_source"], fields, default_id=obj.get("_id"))
+        else:
+            result = to_document(obj, fields)
+        if isinstance(result, str):
+            yield line_no, Reject(line_no, result, _raw_text(line))
+        else:
+            yield line_no, result
+    if pending_action is not None:
+        line_no, action = pending_action
+        yield (
+            line_no,
+            Reject(line_no, "bulk action without its document line", orjson.dumps(action).decode()),
+        )
+
+
+def _json_array(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Document | Reject]]:
+    """A JSON array.  Records are numbered by position (1-based): arrays have no useful lines."""
+    data = stream.read()
+    try:
+        items = orjson.loads(data.removeprefix(_BOM))
+    except orjson.JSONDecodeError as error:
+        yield 1, Reject(1, f"invalid JSON: {error}", _raw_text(data[:200]))
+        return
+    if not isinstance(items, list):
+        items = [items]
+    for number, obj in enumerate(items, start=1):
+        result = to_document(obj, fields)
+        if isinstance(result, str):
+            yield number, Reject(number, result, orjson.dumps(obj).decode())
+        else:
+            yield number, result
+
+
+def _csv_rows(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Document | Reject]]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.DictReader(text)
+    for row in reader:
+        line_no = reader.line_num
+        values = [v for v in row.values() if isinstance(v, str)]
+        raw = (
+            ",".join(values).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        )
+        if any("\udc80" <= ch <= "\udcff" for v in values for ch in v):
+            yield line_no, Reject(line_no, "invalid UTF-8", raw)
+            continue
+        if None in row:
+            yield line_no, Reject(line_no, "more values than header columns", raw)
+            continue
+        result = to_document(
+            {k: v for k, v in row.items() if v not in (None, "")}
+            | {k: v for k, v in row.items() if k == fields.id},
+            fields,
+        )
+        if isinstance(result, str):
+            yield line_no, Reject(line_no, result, raw)
+        else:
+            yield line_no, result
+
+
+_READERS = {"jsonl": _json_lines, "es": _json_lines, "json": _json_array, "csv": _csv_rows}
+
+
+def read_source(
+    source: Source, format: Format | None = None, fields: FieldMap | None = None
+) -> Iterator[tuple[int, Document | Reject]]:
+    """Records of an opened `Source`, read lazily."""
+    fields = fields or FieldMap()
+    fmt = format or guess_format(source.name, source.stream.peek(64)[:64])  # type: ignore[attr-defined]
+    if fmt not in _READERS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    yield from _READERS[fmt](source.stream, fields)
+
+
+def read(
+    source: str | Path | BinaryIO, format: Format | None = None, fields: FieldMap | None = None
+) -> Iterator[tuple[int, Document | Reject]]:
+    """Open `source` (a path, ``-`` for stdin, or a binary file) and yield its records."""
+    opened = Source(source)
+    try:
+        yield from read_source(opened, format, fields)
+    finally:
+        opened.close()

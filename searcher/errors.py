@@ -1,0 +1,17 @@
+"""Errors a user can act on.  Messages name the index, file or URL, never a credential."""
+
+
+class SearcherError(Exception):
+    """Base class: the CLI prints these as one clear line and exits non-zero."""
+
+
+class EngineUnavailable(SearcherError):
+    """The engine cannot be reached (down, refused, timed out)."""
+
+
+class IndexNotFound(SearcherError):
+    """The index (or alias) does not exist yet: index something first."""
+
+
+class IndexLocked(SearcherError):
+    """Another process is writing to this embedded index."""

@@ -1,0 +1,119 @@
+"""The indexing pipeline: records in, chunks to the engine, rejects kept aside, a report out.
+
+Memory stays bounded: records are read lazily and sent `chunk_size` at a time.  Nothing is lost
+quietly: a record the dump reader could not parse, and a document the engine refused, both go to
+the rejects file (JSON lines: line, id, reason, raw) and are counted in the report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import orjson
+
+from searcher.dump import Reject
+from searcher.engines.base import Engine
+from searcher.models import Document
+
+DEFAULT_CHUNK_SIZE = 500
+
+
+class RejectsFile:
+    """A JSON-lines file of rejected records, created only when the first reject arrives."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._fp: IO[bytes] | None = None
+
+    def add(self, line: int, reason: str, raw: str, doc_id: str | None = None) -> None:
+        if self._fp is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fp = self.path.open("ab")
+        record = {"line": line, "id": doc_id, "reason": reason, "raw": raw}
+        self._fp.write(orjson.dumps(record) + b"\n")
+        self._fp.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fp is not None:
+            self._fp.close()
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did.  `as_dict` is the `--json` output."""
+
+    index: str
+    indexed: int = 0
+    replaced: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    rejects_file: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.indexed / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "index": self.index,
+            "indexed": self.indexed,
+            "replaced": self.replaced,
+            "rejected": self.rejected,
+            "seconds": round(self.seconds, 3),
+            "docs_per_second": round(self.docs_per_second, 1),
+            "rejects_file": self.rejects_file,
+        }
+
+
+def index_records(
+    engine: Engine,
+    index: str,
+    records: Iterable[tuple[int, Document | Reject]],
+    rejects: RejectsFile,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    on_chunk: Callable[[int], None] | None = None,
+) -> IndexReport:
+    """Send `records` to `engine` in chunks; returns counts.  `on_chunk(n)` reports progress."""
+    report = IndexReport(index=index)
+    started = time.perf_counter()
+    engine.create_index(index)
+    chunk: list[Document] = []
+    lines: list[int] = []
+
+    def flush() -> None:
+        for line, doc, item in zip(lines, chunk, engine.bulk(index, chunk), strict=True):
+            if item.ok:
+                report.indexed += 1
+                report.replaced += item.replaced
+            else:
+                rejects.add(
+                    line, item.error or "rejected by the engine", doc.model_dump_json(), doc.id
+                )
+        if on_chunk:
+            on_chunk(len(chunk))
+        chunk.clear()
+        lines.clear()
+
+    for line, record in records:
+        if isinstance(record, Reject):
+            rejects.add(record.line, record.reason, record.raw)
+            continue
+        chunk.append(record)
+        lines.append(line)
+        if len(chunk) >= chunk_size:
+            flush()
+    if chunk:
+        flush()
+    engine.refresh(index)
+    report.seconds = time.perf_counter() - started
+    report.rejected = rejects.count
+    report.rejects_file = str(rejects.path) if rejects.count else None
+    return report

@@ -1,0 +1,73 @@
+"""The data that crosses module boundaries: documents in, hits and snippets out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Document(BaseModel):
+    """One searchable document.  Fields we do not know are kept (``extra="allow"``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(min_length=1)
+    title: str = ""
+    body: str = ""
+    url: str | None = None
+    published_at: datetime | date | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        # Dumps carry numeric ids as often as strings; both name the same document.
+        if isinstance(value, bool):
+            raise ValueError("id must be a string or a number, not a boolean")
+        if isinstance(value, int | float):
+            return str(value)
+        if isinstance(value, str):
+            return value.strip()
+        return value
+
+    @field_validator("title", "body", mode="before")
+    @classmethod
+    def _text_or_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags_as_list(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [tag.strip() for tag in value.split(",") if tag.strip()]
+        return value
+
+    def source(self) -> dict[str, Any]:
+        """The document as JSON-ready data, dates as ISO strings, empty extras kept."""
+        return self.model_dump(mode="json")
+
+
+class Snippet(BaseModel):
+    """A fragment of ORIGINAL text with the matched spans; `html` is escaped and marked."""
+
+    text: str
+    marks: list[tuple[int, int]]
+
+
+class Hit(BaseModel):
+    id: str
+    score: float
+    title: str
+    url: str | None = None
+    snippet_html: str
+    snippet: Snippet
+
+
+class SearchResponse(BaseModel):
+    total: int
+    took_ms: float
+    hits: list[Hit]

@@ -1,0 +1,118 @@
+"""User query syntax → an engine-neutral plan.
+
+The syntax is the small, forgiving one people know::
+
+    words            every word must match (in the title or the body)
+    "a phrase"       the words side by side, as written (matched on the unstemmed fields)
+    -word -"phrase"  must not match
+    a OR b           either one
+
+Nothing here raises on odd input: an unbalanced quote runs to the end, a lone ``-`` or ``OR`` is
+ignored, punctuation is left to the analyzer.  Engines never see the user's string as query
+syntax (no `query_string`), so there is nothing to inject.
+
+Each engine renders the plan in its own words (`engines/wire.py` for Elasticsearch/OpenSearch,
+`engines/embedded.py` for tantivy) with the SAME fields and boosts, so rankings agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import regex
+
+from searcher.arabic import ArabicAnalyzer
+
+# (field, boost) a word is looked for in; a hit's score is the best field plus TIE_BREAKER × the
+# others (dis_max / multi_match best_fields).  The exact (unstemmed) fields reward the very form
+# the user typed without being required.
+WORD_FIELDS: tuple[tuple[str, float], ...] = (
+    ("title", 3.0),
+    ("body", 1.0),
+    ("title.exact", 1.5),
+    ("body.exact", 0.5),
+)
+# Stop words and quoted phrases are matched on the exact fields only.
+EXACT_FIELDS: tuple[tuple[str, float], ...] = (("title.exact", 3.0), ("body.exact", 1.0))
+TIE_BREAKER = 0.3
+MAX_QUERY_CHARS = 1000  # longer input is cut, never an error
+
+Kind = Literal["word", "exact_word", "phrase"]
+
+_PIECES = regex.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One thing to match.  `text` is what the user typed; engines analyse it themselves."""
+
+    kind: Kind
+    text: str
+    # The Python analysis of `text` (stemmed terms for words, exact terms otherwise): used by the
+    # embedded engine to build its query and by every engine to mark snippets.
+    terms: tuple[str, ...]
+
+    def fields(self) -> tuple[tuple[str, float], ...]:
+        return WORD_FIELDS if self.kind == "word" else EXACT_FIELDS
+
+
+@dataclass
+class QueryPlan:
+    """Groups are AND-ed; the clauses inside one group are OR-ed; `excluded` must not match."""
+
+    text: str
+    groups: list[list[Clause]] = field(default_factory=list)
+    excluded: list[Clause] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+
+def _clause(text: str, quoted: bool, analyzer: ArabicAnalyzer) -> Clause | None:
+    if quoted:
+        terms = analyzer.terms(text, stemmed=False)
+        if len(terms) == 1:
+            return Clause("exact_word", text, tuple(terms))
+        return Clause("phrase", text, tuple(terms)) if terms else None
+    stemmed = analyzer.terms(text, stemmed=True)
+    if stemmed:
+        return Clause("word", text, tuple(stemmed))
+    exact = analyzer.terms(text, stemmed=False)  # a stop word: match it as written
+    return Clause("exact_word", text, tuple(exact)) if exact else None
+
+
+def parse(text: str, analyzer: ArabicAnalyzer) -> QueryPlan:
+    """Turn what a user typed into a plan.  Never raises."""
+    text = text[:MAX_QUERY_CHARS]
+    plan = QueryPlan(text=text)
+    join_next = False
+    for match in _PIECES.finditer(text):
+        negated_quote, quoted, bare = match.groups()
+        if bare == "OR":
+            join_next = bool(plan.groups)
+            continue
+        negated = bool(negated_quote) or (bare is not None and bare.startswith("-"))
+        content = quoted if quoted is not None else bare.lstrip("-")
+        clause = _clause(content, quoted is not None, analyzer)
+        if clause is None:
+            continue
+        if negated:
+            plan.excluded.append(clause)
+        elif join_next:
+            plan.groups[-1].append(clause)
+        else:
+            plan.groups.append([clause])
+        join_next = False
+    return plan
+
+
+def highlight_terms(plan: QueryPlan) -> tuple[set[str], set[str]]:
+    """(stemmed terms, exact terms) a snippet should mark."""
+    stemmed: set[str] = set()
+    exact: set[str] = set()
+    for group in plan.groups:
+        for clause in group:
+            (stemmed if clause.kind == "word" else exact).update(clause.terms)
+    return stemmed, exact

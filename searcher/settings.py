@@ -1,0 +1,44 @@
+"""Settings from the environment (``SEARCHER_*``); CLI flags override them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+EngineName = Literal["embedded", "elasticsearch", "opensearch"]
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "searcher"
+
+
+class Settings(BaseSettings):
+    """Where documents go and how to reach the engine.  Secrets are `SecretStr`: never printed."""
+
+    model_config = SettingsConfigDict(env_prefix="SEARCHER_", extra="ignore")
+
+    engine: EngineName = "embedded"
+    index: str = "searcher"
+    data_dir: Path = Field(default_factory=_default_data_dir)
+
+    # Elasticsearch / OpenSearch connection.
+    url: str = "http://127.0.0.1:9200"
+    api_key: SecretStr | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    ca_file: Path | None = None
+    request_timeout: float = 30.0
+    max_retries: int = 3
+
+    # Arabic rules switched off, by name (comma separated in the environment).
+    arabic_disable: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    @field_validator("arabic_disable", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(name.strip() for name in value.split(",") if name.strip())
+        return value
