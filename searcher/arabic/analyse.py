@@ -38,51 +38,54 @@ class Token:
     position: int
 
 
+def _composed_char_rules(rules: Iterable[rule_table.Rule]) -> dict[str, str]:
+    """Character rules with each output run through the other rules until nothing changes.
+
+    Neither `str.translate` nor a mapping char filter re-reads its own output, so a ligature's
+    letters must already be final: ﷺ → "صلى الله …" → "صلي الله …".
+    """
+    table = {ch: out for rule in rules if rule.kind == "char" for ch, out in rule.mapping.items()}
+    while True:
+        composed = {ch: "".join(table.get(c, c) for c in out) for ch, out in table.items()}
+        if composed == table:
+            return table
+        table = composed
+
+
 class ArabicAnalyzer:
     """The Arabic analysis with a chosen set of rules switched off (none by default)."""
 
     def __init__(self, disabled: Iterable[str] = ()) -> None:
         self.disabled = frozenset(disabled)
         self.rules = rule_table.select(self.disabled)
-        self._char_table = str.maketrans(
-            {
-                ch: out
-                for rule in self.rules
-                if rule.kind == "char"
-                for ch, out in rule.mapping.items()
-            }
-        )
-        sequences = {
-            seq: out
-            for rule in self.rules
-            if rule.kind == "sequence"
-            for seq, out in rule.mapping.items()
-        }
-        self._sequences = sequences
+        self._char_rules = _composed_char_rules(self.rules)
+        self._char_table = str.maketrans(self._char_rules)
+        self._sequences = self._entries("sequence")
         self._sequence_re = (
-            regex.compile("|".join(map(regex.escape, sorted(sequences, key=len, reverse=True))))
-            if sequences
+            regex.compile(
+                "|".join(map(regex.escape, sorted(self._sequences, key=len, reverse=True)))
+            )
+            if self._sequences
             else None
         )
         self._lowercase = any(rule.kind == "lowercase" for rule in self.rules)
-        self.word_rules: dict[str, str] = {
-            word: out
-            for rule in self.rules
-            if rule.kind == "word"
-            for word, out in rule.mapping.items()
-        }
-        # Characters the char filter deletes, or turns into token characters, belong inside a
-        # token of the ORIGINAL text (a kashida or a zero-width joiner must not split a word).
-        joined = {
-            ch
-            for ch, out in self.mapping().items()
-            if not _SEPARATORS.search(out)  # "" or letters only
-        }
-        extra = "".join(regex.escape(ch) for ch in sorted(joined) if len(ch) == 1)
-        self._token_re = regex.compile(rf"[{TOKEN_CLASS}{extra}]+")
-        self._deleted = frozenset(
-            ch for ch, out in self.mapping().items() if out == "" and len(ch) == 1
+        self.word_rules = self._entries("word")
+        # Characters the char filter deletes, or turns into letters, belong inside a token of
+        # the ORIGINAL text (a kashida or a zero-width joiner must not split a word).
+        mapping = self.mapping()
+        joined = sorted(
+            ch for ch, out in mapping.items() if len(ch) == 1 and not _SEPARATORS.search(out)
         )
+        self._token_re = regex.compile(rf"[{TOKEN_CLASS}{''.join(map(regex.escape, joined))}]+")
+        self._deleted = frozenset(ch for ch, out in mapping.items() if len(ch) == 1 and not out)
+
+    def _entries(self, kind: rule_table.RuleKind) -> dict[str, str]:
+        return {
+            key: out
+            for rule in self.rules
+            if rule.kind == kind
+            for key, out in rule.mapping.items()
+        }
 
     # -- the rule table, executed -------------------------------------------------------------
 
@@ -92,12 +95,7 @@ class ArabicAnalyzer:
         A mapping char filter does not re-read its own output, so a sequence's replacement is
         run through the single-character rules here (ىٰ → ى → ي).
         """
-        table = {
-            ch: out
-            for rule in self.rules
-            if rule.kind == "char"
-            for ch, out in rule.mapping.items()
-        }
+        table = dict(self._char_rules)
         for seq, out in self._sequences.items():
             table[seq] = out.translate(self._char_table)
         return table

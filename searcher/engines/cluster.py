@@ -1,0 +1,182 @@
+"""`ClusterEngine`: the Engine protocol over an Elasticsearch-compatible REST API.
+
+Subclasses (`elasticsearch.py`, `opensearch.py`) only build their official client and name
+its exception types and bulk helper; everything that goes over the wire is in `wire.py`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+from searcher.arabic import ArabicAnalyzer, Token
+from searcher.engines import template, wire
+from searcher.engines.base import BulkItem
+from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
+from searcher.models import Document, SearchResponse
+from searcher.query import QueryPlan
+from searcher.settings import Settings
+
+BULK_MAX_RETRIES = 8  # 429s retried with exponential backoff from...
+BULK_INITIAL_BACKOFF = 0.5  # ...half a second, doubling
+
+
+def redact(url: str) -> str:
+    """The URL without user:password, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+class ClusterEngine:
+    name: ClassVar[str]
+    # Set by subclasses: exception classes and the client's streaming_bulk helper.
+    not_found_error: ClassVar[type[Exception]]
+    connection_errors: ClassVar[tuple[type[Exception], ...]]
+    api_error: ClassVar[type[Exception]]
+    streaming_bulk: ClassVar[Callable[..., Any]]
+
+    def __init__(self, settings: Settings, analyzer: ArabicAnalyzer) -> None:
+        self.settings = settings
+        self.analyzer = analyzer
+        self.where = redact(settings.url)
+        self.client = self.make_client(settings)
+
+    def make_client(self, settings: Settings) -> Any:
+        raise NotImplementedError
+
+    # -- error translation ----------------------------------------------------------------------
+
+    def _call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a client call; unreachable engines and missing indices become clear errors."""
+        try:
+            return fn(*args, **kwargs)
+        except self.connection_errors as error:
+            raise EngineUnavailable(
+                f"{self.name} at {self.where} is unreachable ({what}): {type(error).__name__}"
+            ) from None
+        except self.not_found_error as error:
+            raise IndexNotFound(f"{self.name} at {self.where}: {what}: not found") from error
+        except self.api_error as error:
+            raise SearcherError(f"{self.name} at {self.where} refused {what}: {error}") from None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def create_index(self, index: str) -> None:
+        if self.exists(index):
+            return
+        body = template.index_body(self.analyzer)
+        self._call(f"creating index {index!r}", self.client.indices.create, index=index, body=body)
+
+    def delete_index(self, index: str) -> None:
+        self._call(
+            f"deleting {index!r}", self.client.indices.delete, index=index, ignore_unavailable=True
+        )
+
+    def exists(self, index: str) -> bool:
+        return bool(self._call("checking the index", self.client.indices.exists, index=index))
+
+    def indices(self, prefix: str) -> list[str]:
+        found = self._call(
+            "listing indices", self.client.indices.get, index=f"{prefix}*", ignore_unavailable=True
+        )
+        return sorted(found)
+
+    def alias_targets(self, alias: str) -> list[str]:
+        try:
+            found = self.client.indices.get_alias(name=alias)
+        except self.not_found_error:
+            return []
+        except self.connection_errors as error:
+            raise EngineUnavailable(f"{self.name} at {self.where} is unreachable") from error
+        return sorted(found)
+
+    def point_alias(self, alias: str, index: str) -> list[str]:
+        current = self.alias_targets(alias)
+        alias_is_index = not current and self.exists(alias)
+        actions = wire.alias_actions(alias, index, current, alias_is_index)
+        self._call(
+            f"pointing alias {alias!r} at {index!r}",
+            self.client.indices.update_aliases,
+            body={"actions": actions},
+        )
+        return current if current else ([alias] if alias_is_index else [])
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
+        items = []
+        results = type(self).streaming_bulk(
+            self.client,
+            wire.bulk_actions(index, list(docs)),
+            chunk_size=max(1, len(docs)),
+            max_retries=BULK_MAX_RETRIES,
+            initial_backoff=BULK_INITIAL_BACKOFF,
+            raise_on_error=False,
+            raise_on_exception=False,
+        )
+        try:
+            for ok, item in results:
+                result = next(iter(item.values()))
+                doc_id = str(result.get("_id"))
+                if ok:
+                    items.append(BulkItem(doc_id, True, replaced=result.get("result") == "updated"))
+                else:
+                    items.append(BulkItem(doc_id, False, error=wire.bulk_error(item)))
+        except self.connection_errors as error:
+            raise EngineUnavailable(
+                f"{self.name} at {self.where} became unreachable during bulk indexing"
+            ) from error
+        # streaming_bulk keeps request order within a chunk; map back by id to be certain.
+        by_id = {item.id: item for item in items}
+        return [
+            by_id.get(doc.id, BulkItem(doc.id, False, error="no bulk response")) for doc in docs
+        ]
+
+    def refresh(self, index: str) -> None:
+        self._call(f"refreshing {index!r}", self.client.indices.refresh, index=index)
+
+    def count(self, index: str) -> int:
+        return int(self._call(f"counting {index!r}", self.client.count, index=index)["count"])
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def search(
+        self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10
+    ) -> SearchResponse:
+        started = time.perf_counter()
+        if plan.is_empty:
+            if not self.exists(index):
+                raise IndexNotFound(f"{self.name} at {self.where}: no index {index!r}")
+            return SearchResponse(total=0, took_ms=0.0, hits=[])
+        body = wire.search_body(plan, page, size)
+        response = self._call(f"searching {index!r}", self.client.search, index=index, body=body)
+        total, hits = wire.parse_hits(dict(response))
+        took = (time.perf_counter() - started) * 1000
+        return SearchResponse(total=total, took_ms=round(took, 2), hits=hits)
+
+    def analyze(self, text: str, *, stemmed: bool = True, index: str | None = None) -> list[Token]:
+        """The engine's `_analyze` with our analyzer (from `index`, or defined inline)."""
+        analyzer_name = "arabic_light" if stemmed else "arabic_exact"
+        if index:
+            body: dict[str, Any] = {"analyzer": analyzer_name, "text": text}
+        else:
+            analysis = template.analysis_settings(self.analyzer)
+            spec = analysis["analyzer"][analyzer_name]
+            body = {
+                "char_filter": [analysis["char_filter"][n] for n in spec["char_filter"]],
+                "tokenizer": analysis["tokenizer"][spec["tokenizer"]],
+                "filter": [analysis["filter"].get(n, n) for n in spec["filter"]],
+                "text": text,
+            }
+        response = self._call("analyzing text", self.client.indices.analyze, index=index, body=body)
+        return [
+            Token(t["token"], t["start_offset"], t["end_offset"], t["position"])
+            for t in response["tokens"]
+        ]

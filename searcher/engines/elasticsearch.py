@@ -1,0 +1,34 @@
+"""Elasticsearch through the official `elasticsearch` client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import elastic_transport
+import elasticsearch
+from elasticsearch import helpers
+
+from searcher.engines.cluster import ClusterEngine
+from searcher.settings import Settings
+
+
+class ElasticsearchEngine(ClusterEngine):
+    name = "elasticsearch"
+    not_found_error = elasticsearch.NotFoundError
+    connection_errors = (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout)
+    api_error = elasticsearch.ApiError
+    streaming_bulk = staticmethod(helpers.streaming_bulk)
+
+    def make_client(self, settings: Settings) -> Any:
+        options: dict[str, Any] = {
+            "request_timeout": settings.request_timeout,
+            "max_retries": settings.max_retries,
+            "retry_on_timeout": True,
+        }
+        if settings.api_key:
+            options["api_key"] = settings.api_key.get_secret_value()
+        elif settings.username and settings.password:
+            options["basic_auth"] = (settings.username, settings.password.get_secret_value())
+        if settings.ca_file:
+            options["ca_certs"] = str(settings.ca_file)
+        return elasticsearch.Elasticsearch(settings.url, **options)

@@ -1,0 +1,35 @@
+"""OpenSearch through the official `opensearch-py` client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import opensearchpy
+from opensearchpy import helpers
+
+from searcher.engines.cluster import ClusterEngine
+from searcher.settings import Settings
+
+
+class OpenSearchEngine(ClusterEngine):
+    name = "opensearch"
+    not_found_error = opensearchpy.NotFoundError
+    connection_errors = (opensearchpy.ConnectionError, opensearchpy.ConnectionTimeout)
+    api_error = opensearchpy.TransportError
+    streaming_bulk = staticmethod(helpers.streaming_bulk)
+
+    def make_client(self, settings: Settings) -> Any:
+        options: dict[str, Any] = {
+            "timeout": settings.request_timeout,
+            "max_retries": settings.max_retries,
+            "retry_on_timeout": True,
+        }
+        if settings.api_key:
+            # OpenSearch has no API keys of its own; proxies (and AWS gateways) take this header.
+            options["headers"] = {"Authorization": f"ApiKey {settings.api_key.get_secret_value()}"}
+        elif settings.username and settings.password:
+            options["http_auth"] = (settings.username, settings.password.get_secret_value())
+        if settings.ca_file:
+            options["ca_certs"] = str(settings.ca_file)
+            options["verify_certs"] = True
+        return opensearchpy.OpenSearch(hosts=[settings.url], **options)

@@ -1,0 +1,117 @@
+"""The engine index template (settings + mappings), GENERATED from the Arabic rule table.
+
+The checked-in copy is ``mappings/arabic-index.json`` (default rules); engines build the body
+from the running analyzer, so switched-off rules reach the engine too.  Regenerate with
+``python -m searcher.engines.template`` — tests/test_template.py fails when the two drift.
+
+The analysis chain mirrors `searcher.arabic.analyse` step for step:
+
+    arabic_rules (mapping char filter: sequence + char rules)
+    → arabic_words (pattern tokenizer: runs of letters, digits, marks)
+    → lowercase → uthmani_* (one anchored pattern_replace per word rule)
+    → arabic_stop → arabic_conjunction (pattern_replace) → arabic_stem      [arabic_light only]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from searcher.arabic import ArabicAnalyzer
+from searcher.arabic.analyse import TOKEN_CLASS
+from searcher.arabic.stem import PRE_RULES
+
+CHECKED_IN = Path(__file__).resolve().parents[2] / "mappings" / "arabic-index.json"
+
+
+def _escape(text: str) -> str:
+    """Mapping char filter syntax: every character as a \\uXXXX escape (safe for =>, spaces)."""
+    return "".join(f"\\u{ord(ch):04X}" for ch in text)
+
+
+def analysis_settings(analyzer: ArabicAnalyzer) -> dict[str, Any]:
+    """The ``settings.analysis`` block for `analyzer`'s enabled rules."""
+    mappings = [
+        f"{_escape(key)}=>{_escape(out)}" for key, out in sorted(analyzer.mapping().items())
+    ]
+    char_filters = ["arabic_rules"] if mappings else []
+    filters: dict[str, Any] = {
+        "arabic_stop": {"type": "stop", "stopwords": sorted(analyzer.stop_words)},
+    }
+    word_filters = []
+    for i, (word, out) in enumerate(sorted(analyzer.word_rules.items()), start=1):
+        name = f"uthmani_{i:02d}"
+        filters[name] = {"type": "pattern_replace", "pattern": f"^{word}$", "replacement": out}
+        word_filters.append(name)
+    stem_filters = []
+    for i, (pattern, replacement) in enumerate(PRE_RULES, start=1):
+        name = f"arabic_conjunction_{i:02d}"
+        filters[name] = {"type": "pattern_replace", "pattern": pattern, "replacement": replacement}
+        stem_filters.append(name)
+    common = ["lowercase"] if "lowercase" not in analyzer.disabled else []
+    common += word_filters
+    return {
+        "char_filter": (
+            {"arabic_rules": {"type": "mapping", "mappings": mappings}} if mappings else {}
+        ),
+        "tokenizer": {"arabic_words": {"type": "pattern", "pattern": f"[^{TOKEN_CLASS}]+"}},
+        "filter": filters,
+        "analyzer": {
+            "arabic_light": {
+                "type": "custom",
+                "char_filter": char_filters,
+                "tokenizer": "arabic_words",
+                "filter": [*common, "arabic_stop", *stem_filters, "arabic_stem"],
+            },
+            "arabic_exact": {
+                "type": "custom",
+                "char_filter": char_filters,
+                "tokenizer": "arabic_words",
+                "filter": common,
+            },
+        },
+    }
+
+
+def _arabic_text() -> dict[str, Any]:
+    return {
+        "type": "text",
+        "analyzer": "arabic_light",
+        "fields": {"exact": {"type": "text", "analyzer": "arabic_exact"}},
+    }
+
+
+def index_body(analyzer: ArabicAnalyzer) -> dict[str, Any]:
+    """The whole create-index body: one shard (scale out by reindexing), Arabic text fields."""
+    return {
+        "settings": {
+            "index": {"number_of_shards": 1, "number_of_replicas": 0},
+            "analysis": analysis_settings(analyzer),
+        },
+        "mappings": {
+            # Unknown fields are kept in _source (returned with hits) but not indexed, so a
+            # stray field in a dump can never cause a mapping conflict.
+            "dynamic": False,
+            "properties": {
+                "id": {"type": "keyword"},
+                "title": _arabic_text(),
+                "body": _arabic_text(),
+                "url": {"type": "keyword", "index": False},
+                "published_at": {"type": "date"},
+                "tags": {"type": "keyword"},
+            },
+        },
+    }
+
+
+def render(analyzer: ArabicAnalyzer | None = None) -> str:
+    """The template as checked in: stable key order, real Arabic letters, trailing newline."""
+    body = index_body(analyzer or ArabicAnalyzer())
+    return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    CHECKED_IN.parent.mkdir(exist_ok=True)
+    CHECKED_IN.write_text(render(), encoding="utf-8")
+    print(f"wrote {CHECKED_IN}")

@@ -1,0 +1,119 @@
+"""Request bodies and response parsing shared by Elasticsearch and OpenSearch.
+
+Both take the same JSON for index creation, bulk, search, highlighting, _analyze and aliases;
+`cluster.ClusterEngine` sends these bodies through whichever official client it holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from searcher.models import Document, Hit, Snippet
+from searcher.query import TIE_BREAKER, Clause, QueryPlan
+from searcher.snippets import from_tagged, to_html, window
+
+# Private-use characters cannot occur in analysed Arabic text, so they delimit highlights
+# unambiguously (the snippet is escaped only after the marks are read).
+PRE_TAG, POST_TAG = "\ue000", "\ue001"
+FRAGMENT_CHARS = 220
+# Snippet sources, best first: the stemmed body, its exact twin (phrases), then the title.
+HIGHLIGHT_FIELDS = ("body", "body.exact", "title", "title.exact")
+
+
+def clause_query(clause: Clause) -> dict[str, Any]:
+    kind = "match_phrase" if clause.kind == "phrase" else "match"
+    queries = []
+    for field, boost in clause.fields():
+        spec: dict[str, Any] = {"query": clause.text, "boost": boost}
+        if kind == "match":
+            spec["operator"] = "and"
+        queries.append({kind: {field: spec}})
+    return {"dis_max": {"queries": queries, "tie_breaker": TIE_BREAKER}}
+
+
+def plan_query(plan: QueryPlan) -> dict[str, Any]:
+    must = []
+    for group in plan.groups:
+        alternatives = [clause_query(c) for c in group]
+        if len(alternatives) == 1:
+            must.append(alternatives[0])
+        else:
+            must.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
+    return {"bool": {"must": must, "must_not": [clause_query(c) for c in plan.excluded]}}
+
+
+def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:
+    field_options = {"number_of_fragments": 1, "fragment_size": FRAGMENT_CHARS}
+    return {
+        "query": plan_query(plan),
+        "from": (page - 1) * size,
+        "size": size,
+        "track_total_hits": True,
+        "_source": ["id", "title", "body", "url"],
+        "highlight": {
+            "type": "unified",
+            "pre_tags": [PRE_TAG],
+            "post_tags": [POST_TAG],
+            "encoder": "default",
+            "fields": {field: dict(field_options) for field in HIGHLIGHT_FIELDS},
+        },
+    }
+
+
+def _snippet(source: dict[str, Any], highlight: dict[str, list[str]]) -> Snippet:
+    for field in HIGHLIGHT_FIELDS:
+        fragments = highlight.get(field)
+        if fragments:
+            snippet = from_tagged(fragments[0], PRE_TAG, POST_TAG)
+            if snippet.marks:
+                return snippet
+    text = source.get("body") or source.get("title") or ""
+    return window(text, [], FRAGMENT_CHARS)
+
+
+def parse_hits(response: dict[str, Any]) -> tuple[int, list[Hit]]:
+    hits = []
+    for raw in response["hits"]["hits"]:
+        source = raw.get("_source", {})
+        snippet = _snippet(source, raw.get("highlight", {}))
+        hits.append(
+            Hit(
+                id=raw["_id"],
+                score=round(float(raw.get("_score") or 0.0), 4),
+                title=source.get("title", ""),
+                url=source.get("url"),
+                snippet_html=to_html(snippet),
+                snippet=snippet,
+            )
+        )
+    total = response["hits"]["total"]
+    return (total["value"] if isinstance(total, dict) else int(total)), hits
+
+
+def bulk_actions(index: str, docs: list[Document]) -> list[dict[str, Any]]:
+    return [
+        {"_op_type": "index", "_index": index, "_id": doc.id, "_source": doc.source()}
+        for doc in docs
+    ]
+
+
+def bulk_error(item: dict[str, Any]) -> str:
+    """A one-line reason from a failed bulk item (type and reason, never the request)."""
+    result = next(iter(item.values()), {})
+    error = result.get("error", result)
+    if isinstance(error, dict):
+        reason = f"{error.get('type', 'error')}: {error.get('reason', '')}"
+        cause = error.get("caused_by")
+        if isinstance(cause, dict):
+            reason += f" ({cause.get('type')}: {cause.get('reason')})"
+        return reason
+    return f"status {result.get('status')}: {error}"
+
+
+def alias_actions(alias: str, index: str, current: list[str], alias_is_index: bool) -> list[dict]:
+    """One atomic update: drop the old targets (or the concrete index squatting on the name)."""
+    actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": alias}} for old in current]
+    if alias_is_index:
+        actions.append({"remove_index": {"index": alias}})
+    actions.append({"add": {"index": index, "alias": alias}})
+    return actions

@@ -1,0 +1,134 @@
+"""The Arabic analysis, rule by rule: (input, expected) tables with the rule each exercises."""
+
+from __future__ import annotations
+
+import pytest
+
+from searcher.arabic import RULES, ArabicAnalyzer, normalise, stem, terms, tokens
+
+NORMALISE_CASES = [
+    ("أحمد", "احمد"),  # alef_forms: hamza above
+    ("إسلام", "اسلام"),  # alef_forms: hamza below
+    ("آمن", "امن"),  # alef_forms: madda
+    ("ٱلۡكِتَٰبُ", "الكتاب"),  # alef wasla, Quranic sukun, superscript alef, damma
+    ("مستشفى", "مستشفي"),  # alef_maksura
+    ("المدرسةِ", "المدرسه"),  # teh_marbuta + kasra
+    ("مُدَرِّسٌ", "مدرس"),  # harakat: damma, fatha, shadda, kasra, tanwin
+    ("كتـــاب", "كتاب"),  # tatweel
+    ("ٱلصَّلَوٰةَ", "الصلاه"),  # uthmani_sequences: waw + superscript alef is a modern alef
+    ("هُدٗى", "هدي"),  # quranic_marks (open tanwin U+0657) + alef_maksura
+    ("مسؤول", "مسءول"),  # hamza_carriers
+    ("مسئول", "مسءول"),  # hamza_carriers: both spellings meet
+    ("٢٠٢٥", "2025"),  # digits: Arabic-Indic
+    ("۱۴۰۳", "1403"),  # digits: Persian
+    ("ﻻ", "لا"),  # presentation_forms: lam-alef ligature
+    ("ﺍﻟﻌﺮﺑﻴﺔ", "العربيه"),  # presentation_forms: positional glyphs
+    ("کتاب", "كتاب"),  # persian_letters: keheh
+    ("عر\u200cبي", "عربي"),  # invisible_marks: zero-width non-joiner inside a word
+    ("\u202bمرحبا\u202c", "مرحبا"),  # invisible_marks: bidi embedding
+    ("Trump ترامب", "trump ترامب"),  # lowercase
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NORMALISE_CASES)
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+TERM_CASES = [
+    ("ٱلۡكِتَٰبُ", ["كتاب"]),  # the Quranic spelling meets the modern one...
+    ("الكتاب", ["كتاب"]),  # ...after the article is stripped
+    ("والمدارس", ["مدارس"]),  # prefix وال
+    ("وبالمدرسة", ["مدرس"]),  # conjunction before بال (the pre-rule), then ة
+    ("فللطلاب", ["طلاب"]),  # conjunction before لل
+    ("استثمارات", ["استثمار"]),  # plural suffix ات
+    ("المعلمون", ["معلم"]),  # ال + ون
+    ("كتابها", ["كتاب"]),  # pronoun suffix ها
+    ("ولد", ["ولد"]),  # too short for the و prefix: not over-stemmed
+    ("بيت", ["بيت"]),  # three letters stay whole
+    ("ذهب الطلاب إلى المدرسة", ["ذهب", "طلاب", "مدرس"]),  # stop word إلى dropped
+    ("ٱلرَّحۡمَٰنِ", ["رحمن"]),  # uthmani_words: الرحمان is the modern الرحمن
+    ("الرحمن", ["رحمن"]),
+    ("ذَٰلِكَ", []),  # uthmani_words makes ذالك the stop word ذلك
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TERM_CASES)
+def test_search_terms(text: str, expected: list[str]) -> None:
+    assert terms(text) == expected
+
+
+def test_exact_terms_keep_stop_words_and_affixes() -> None:
+    assert terms("ذهب إلى المدرسةِ", stemmed=False) == ["ذهب", "الي", "المدرسه"]
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "يقرأُ ٱلۡكِتَٰبَ في المدرسةِ"
+    found = tokens(text)
+    originals = [text[t.start : t.end] for t in found]
+    assert originals == ["يقرأُ", "ٱلۡكِتَٰبَ", "المدرسةِ"]
+    assert [t.term for t in found] == ["يقرا", "كتاب", "مدرس"]
+    # The stop word في leaves a gap in the positions, as the engines' stop filter does.
+    assert [t.position for t in found] == [0, 1, 3]
+
+
+def test_leading_invisible_mark_is_outside_the_token() -> None:
+    text = "\u200fكتاب"
+    (token,) = tokens(text)
+    assert (token.start, token.end) == (1, 5)
+
+
+def test_kashida_and_joiners_do_not_split_words() -> None:
+    assert terms("مـــدرســـة", stemmed=False) == ["مدرسه"]
+    assert len(tokens("عر\u200dبي")) == 1
+
+
+def test_a_ligature_expanding_to_several_words_gives_several_tokens() -> None:
+    # ﷺ (U+FDFA) is NFKC "صلى الله عليه وسلم": four words from one character.
+    assert terms("محمد ﷺ", stemmed=False) == ["محمد", "صلي", "الله", "عليه", "وسلم"]
+
+
+@pytest.mark.parametrize("rule", [r.name for r in RULES])
+def test_every_rule_can_be_switched_off(rule: str) -> None:
+    sample = {
+        "uthmani_sequences": "ٱلصَّلَوٰةَ",
+        "alef_forms": "أحمد",
+        "alef_maksura": "مستشفى",
+        "teh_marbuta": "مدرسة",
+        "harakat": "مُدَرِّسٌ",
+        "superscript_alef": "كِتَٰب",
+        "quranic_marks": "ٱلۡكِتَٰبُ",
+        "tatweel": "كتـاب",
+        "hamza_carriers": "مسؤول",
+        "persian_letters": "کتاب",
+        "digits": "٢٠٢٥",
+        "presentation_forms": "ﻻ",
+        "invisible_marks": "عر\u200cبي",
+        "lowercase": "Trump",
+        "uthmani_words": "هَٰذَا",
+    }[rule]
+    on, off = ArabicAnalyzer(), ArabicAnalyzer(disabled={rule})
+    assert on.terms(sample, stemmed=False) != off.terms(sample, stemmed=False)
+
+
+def test_unknown_rule_names_are_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown Arabic rule"):
+        ArabicAnalyzer(disabled={"no_such_rule"})
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("المدرسه", "مدرس"),  # ال + ه
+        ("والكتاب", "كتاب"),  # وال
+        ("كالبدر", "بدر"),  # كال
+        ("للعمل", "عمل"),  # لل
+        ("وقال", "قال"),  # و on a 4-letter word
+        ("وجد", "وجد"),  # و kept on a 3-letter word
+        ("ال", "ال"),  # nothing left to strip to
+        ("مهندسين", "مهندس"),  # ين
+        ("بيتي", "بيت"),  # ي
+    ],
+)
+def test_light_stemmer(word: str, expected: str) -> None:
+    assert stem(word) == expected

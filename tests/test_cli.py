@@ -1,0 +1,135 @@
+"""The CLI end to end: through click's runner, and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searcher.cli import EXIT_REJECTS, main
+
+DOCS = [
+    {"id": "q1", "title": "البقرة 2:2", "body": "ذَٰلِكَ ٱلۡكِتَٰبُ لَا رَيۡبَۛ فِيهِۛ"},
+    {"id": "n1", "title": "مدرسة", "body": "ذهب أحمد إلى المدرسةِ"},
+]
+
+
+@pytest.fixture
+def dump(tmp_path: Path) -> Path:
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in DOCS), "utf-8")
+    return path
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_index_then_search_json(tmp_path: Path, dump: Path) -> None:
+    data = str(tmp_path / "data")
+    code, out = run("index", str(dump), "--data-dir", data, "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert (summary["indexed"], summary["replaced"], summary["rejected"]) == (2, 0, 0)
+
+    code, out = run("search", "الكتاب", "--data-dir", data, "--json")
+    assert code == 0
+    response = json.loads(out)
+    assert set(response) == {"total", "took_ms", "hits"}
+    (hit,) = response["hits"]
+    assert {"id", "score", "title", "snippet_html", "snippet"} <= set(hit)
+    assert hit["id"] == "q1"
+    start, end = hit["snippet"]["marks"][0]
+    assert hit["snippet"]["text"][start:end] == "ٱلۡكِتَٰبُ"
+    assert "<mark>ٱلۡكِتَٰبُ</mark>" in hit["snippet_html"]
+
+
+def test_human_output_marks_the_match(tmp_path: Path, dump: Path) -> None:
+    data = str(tmp_path / "data")
+    run("index", str(dump), "--data-dir", data)
+    code, out = run("search", "أحمد", "--data-dir", data)
+    assert code == 0
+    assert "1 hits" in out
+    assert "«أحمد»" in out  # not a terminal: marks become brackets
+
+
+def test_reindexing_reports_replacements(tmp_path: Path, dump: Path) -> None:
+    data = str(tmp_path / "data")
+    run("index", str(dump), "--data-dir", data)
+    code, out = run("index", str(dump), "--data-dir", data, "--json")
+    assert json.loads(out)["replaced"] == 2
+
+
+def test_stdin_and_rejects(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    rejects = tmp_path / "rejects.jsonl"
+    lines = json.dumps(DOCS[0], ensure_ascii=False) + "\n{broken\n" + json.dumps({"x": 1}) + "\n"
+    code, out = run(
+        "index", "-", "--data-dir", str(data), "--rejects", str(rejects), "--json", input=lines
+    )
+    assert code == EXIT_REJECTS
+    summary = json.loads(out)
+    assert (summary["indexed"], summary["rejected"]) == (1, 2)
+    kept = [json.loads(line) for line in rejects.read_text("utf-8").splitlines()]
+    assert [r["line"] for r in kept] == [2, 3]
+    assert kept[0]["raw"] == "{broken"
+
+
+def test_field_mapping_options(tmp_path: Path) -> None:
+    path = tmp_path / "other.jsonl"
+    path.write_text(
+        json.dumps({"guid": "g", "text": "المدرسة"}, ensure_ascii=False) + "\n", "utf-8"
+    )
+    data = str(tmp_path / "data")
+    code, _ = run(
+        "index", str(path), "--data-dir", data, "--id-field", "guid", "--text-field", "text"
+    )
+    assert code == 0
+    code, out = run("search", "مدرسة", "--data-dir", data, "--json")
+    assert [h["id"] for h in json.loads(out)["hits"]] == ["g"]
+
+
+def test_analyze_shows_offsets(tmp_path: Path) -> None:
+    code, out = run("analyze", "ذهب إلى المدرسةِ", "--json", "--data-dir", str(tmp_path))
+    assert code == 0
+    result = json.loads(out)
+    assert result["normalised"] == "ذهب الي المدرسه"
+    assert [(t["token"], t["original"]) for t in result["tokens"]] == [
+        ("ذهب", "ذهب"),
+        ("مدرس", "المدرسةِ"),
+    ]
+
+
+def test_searching_a_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["search", "x", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "searcher index" in result.output
+
+
+def test_every_command_has_help() -> None:
+    for command in ("index", "search", "analyze"):
+        code, out = run(command, "--help")
+        assert code == 0 and "--engine" in out and "--index" in out
+
+
+def test_settings_come_from_the_environment(tmp_path: Path, dump: Path) -> None:
+    env = {"SEARCHER_DATA_DIR": str(tmp_path / "envdata"), "SEARCHER_INDEX": "fromenv"}
+    result = CliRunner(env=env).invoke(main, ["index", str(dump)])
+    assert result.exit_code == 0
+    assert (tmp_path / "envdata" / "indices" / "fromenv").is_dir()
+
+
+def test_real_subprocess(tmp_path: Path, dump: Path) -> None:
+    env = {**os.environ, "SEARCHER_DATA_DIR": str(tmp_path / "data")}
+    cmd = [sys.executable, "-m", "searcher.cli"]
+    subprocess.run([*cmd, "index", str(dump)], env=env, check=True, capture_output=True)
+    found = subprocess.run(
+        [*cmd, "search", "المدرسة", "--json"], env=env, check=True, capture_output=True, text=True
+    )
+    assert [h["id"] for h in json.loads(found.stdout)["hits"]] == ["n1"]
