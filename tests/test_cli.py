@@ -63,6 +63,7 @@ def test_reindexing_reports_replacements(tmp_path: Path, dump: Path) -> None:
     data = str(tmp_path / "data")
     run("index", str(dump), "--data-dir", data)
     code, out = run("index", str(dump), "--data-dir", data, "--json")
+    assert code == 0
     assert json.loads(out)["replaced"] == 2
 
 
