@@ -17,9 +17,10 @@ from searcher import dump
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine, open_engine
 from searcher.errors import SearcherError
-from searcher.indexer import DEFAULT_CHUNK_SIZE, RejectsFile, index_records
+from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
 from searcher.models import Hit, Snippet
 from searcher.query import parse
+from searcher.reindex import Checkpoint, reindex
 from searcher.settings import Settings
 
 EXIT_REJECTS = 3  # `searcher index` finished, but some records went to the rejects file
@@ -68,29 +69,103 @@ def main() -> None:
     """Arabic full-text search: index documents, search them, see how Arabic is analysed."""
 
 
+def dump_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """How to read a dump: shared by `index` and `reindex`."""
+    options = [
+        click.argument("source", type=click.Path(allow_dash=True, dir_okay=False, path_type=str)),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(dump.FORMATS),
+            help="Dump format; by default guessed from the extension and first bytes.",
+        ),
+        click.option("--id-field", default="id", show_default=True, help="Field holding the id."),
+        click.option(
+            "--title-field", default="title", show_default=True, help="Field holding the title."
+        ),
+        click.option(
+            "--text-field", default="body", show_default=True, help="Field holding the text."
+        ),
+        click.option(
+            "--rejects",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Where rejected records go [default: DATA_DIR/rejects/INDEX-TIME.jsonl].",
+        ),
+        click.option(
+            "--chunk-size",
+            default=DEFAULT_CHUNK_SIZE,
+            show_default=True,
+            help="Documents per bulk request.",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+class DumpRun:
+    """An opened dump with its progress bar (bytes read, docs/s) and rejects file."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        source: str,
+        fmt: str | None,
+        rejects: Path | None,
+        fields: dump.FieldMap,
+    ) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        self.source = dump.Source(source)
+        self.rejects = RejectsFile(
+            rejects or settings.data_dir / "rejects" / f"{settings.index}-{stamp}.jsonl"
+        )
+        self.records = dump.read_source(self.source, fmt, fields)  # type: ignore[arg-type]
+        self.bar = tqdm(
+            total=self.source.size,
+            unit="B",
+            unit_scale=True,
+            desc=f"indexing {self.source.name}",
+            disable=None,
+            file=sys.stderr,
+        )
+        self.docs = 0
+
+    def progress(self, n: int, _last_line: int) -> None:
+        self.docs += n
+        self.bar.update(self.source.bytes_read - self.bar.n)
+        elapsed = self.bar.format_dict["elapsed"] or 1e-9
+        self.bar.set_postfix(docs=self.docs, docs_per_s=f"{self.docs / elapsed:.0f}")
+
+    def close(self) -> None:
+        self.bar.close()
+        self.source.close()
+        self.rejects.close()
+
+
+def _finish(summary: dict[str, Any], line: str, as_json: bool) -> None:
+    """Print the summary; exit 3 when records were rejected."""
+    if as_json:
+        _echo_json(summary)
+    else:
+        click.echo(line)
+        if summary["rejected"]:
+            click.echo(
+                f"rejected records (line, reason) are in {summary['rejects_file']}", err=True
+            )
+    if summary["rejected"]:
+        sys.exit(EXIT_REJECTS)
+
+
+def _summary_line(report: IndexReport, target: str) -> str:
+    return (
+        f"indexed {report.indexed}, replaced {report.replaced}, rejected {report.rejected} "
+        f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → {target}"
+    )
+
+
 @main.command("index")
-@click.argument("source", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(dump.FORMATS),
-    help="Dump format; by default guessed from the extension and first bytes.",
-)
-@click.option("--id-field", default="id", show_default=True, help="Source field holding the id.")
-@click.option("--title-field", default="title", show_default=True, help="Field holding the title.")
-@click.option("--text-field", default="body", show_default=True, help="Field holding the text.")
-@click.option(
-    "--rejects",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where rejected records go [default: DATA_DIR/rejects/INDEX-TIME.jsonl].",
-)
-@click.option(
-    "--chunk-size",
-    default=DEFAULT_CHUNK_SIZE,
-    show_default=True,
-    help="Documents per bulk request.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@dump_options
 @engine_options
 def index_command(
     settings: Settings,
@@ -103,57 +178,85 @@ def index_command(
     chunk_size: int,
     as_json: bool,
 ) -> None:
-    """Index documents from SOURCE (a file, or - for stdin).
+    """Index documents from SOURCE (a file, or - for stdin) into --index.
 
     Reads JSON lines (.jsonl, optionally .gz), a JSON array, CSV, or Elasticsearch bulk/export
     lines.  Bad records are reported with their line number and kept in the rejects file; the
     exit status is 3 when there were any.
     """
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    rejects_path = rejects or settings.data_dir / "rejects" / f"{settings.index}-{stamp}.jsonl"
-    engine = open_engine(settings)
-    opened = dump.Source(source)
     fields = dump.FieldMap(id=id_field, title=title_field, text=text_field)
-    rejects_file = RejectsFile(rejects_path)
-    bar = tqdm(
-        total=opened.size,
-        unit="B",
-        unit_scale=True,
-        desc=f"indexing {opened.name}",
-        disable=None,
-        file=sys.stderr,
-    )
-    done = 0
-
-    def progress(n: int) -> None:
-        nonlocal done
-        done += n
-        bar.update(opened.bytes_read - bar.n)
-        elapsed = bar.format_dict["elapsed"] or 1e-9
-        bar.set_postfix(docs=done, docs_per_s=f"{done / elapsed:.0f}")
-
+    engine = open_engine(settings)
+    run = DumpRun(settings, source, fmt, rejects, fields)
     try:
-        records = dump.read_source(opened, fmt, fields)  # type: ignore[arg-type]
         report = index_records(
-            engine, settings.index, records, rejects_file, chunk_size=chunk_size, on_chunk=progress
+            engine,
+            settings.index,
+            run.records,
+            run.rejects,
+            chunk_size=chunk_size,
+            on_chunk=run.progress,
         )
     finally:
-        bar.close()
-        opened.close()
-        rejects_file.close()
+        run.close()
         engine.close()
-    if as_json:
-        _echo_json(report.as_dict())
-    else:
-        click.echo(
-            f"indexed {report.indexed}, replaced {report.replaced}, rejected {report.rejected} "
-            f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → "
-            f"{settings.engine}:{settings.index}"
+    _finish(report.as_dict(), _summary_line(report, f"{settings.engine}:{settings.index}"), as_json)
+
+
+@main.command("reindex")
+@dump_options
+@click.option(
+    "--keep",
+    default=0,
+    show_default=True,
+    help="How many previous generations of the index to keep after the swap.",
+)
+@engine_options
+def reindex_command(
+    settings: Settings,
+    source: str,
+    fmt: str | None,
+    id_field: str,
+    title_field: str,
+    text_field: str,
+    rejects: Path | None,
+    chunk_size: int,
+    as_json: bool,
+    keep: int,
+) -> None:
+    """Rebuild --index from SOURCE with no downtime.
+
+    Builds INDEX-<timestamp>, checks its count, then points the alias INDEX at it in one atomic
+    step and prunes older generations.  Searches keep working throughout.  If interrupted, run
+    the same command again: it resumes from its checkpoint.
+    """
+    fields = dump.FieldMap(id=id_field, title=title_field, text=text_field)
+    engine = open_engine(settings)
+    checkpoint = Checkpoint.load(
+        settings.data_dir / "checkpoints" / f"{settings.engine}-{settings.index}.json",
+        source=str(Path(source).resolve()) if source != "-" else "-",
+    )
+    run = DumpRun(settings, source, fmt, rejects, fields)
+    try:
+        report = reindex(
+            engine,
+            settings.index,
+            run.records,
+            run.rejects,
+            checkpoint,
+            chunk_size=chunk_size,
+            keep=keep,
+            on_chunk=run.progress,
         )
-        if report.rejected:
-            click.echo(f"rejected records (line, reason) are in {report.rejects_file}", err=True)
-    if report.rejected:
-        sys.exit(EXIT_REJECTS)
+    finally:
+        run.close()
+        engine.close()
+    line = _summary_line(report.run, f"{settings.engine}:{report.index}")
+    line += f"; alias {report.alias!r} → {report.index} ({report.count} documents)"
+    if report.resumed_from_line:
+        line += f", resumed after line {report.resumed_from_line}"
+    if report.pruned:
+        line += f", pruned {', '.join(report.pruned)}"
+    _finish(report.as_dict(), line, as_json)
 
 
 def _terminal_snippet(snippet: Snippet) -> str:

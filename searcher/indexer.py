@@ -79,9 +79,13 @@ def index_records(
     rejects: RejectsFile,
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
-    on_chunk: Callable[[int], None] | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> IndexReport:
-    """Send `records` to `engine` in chunks; returns counts.  `on_chunk(n)` reports progress."""
+    """Send `records` to `engine` in chunks; returns counts.
+
+    ``on_chunk(n, last_line)`` runs after each chunk is acknowledged: progress bars and
+    checkpoints hang off it.
+    """
     report = IndexReport(index=index)
     started = time.perf_counter()
     engine.create_index(index)
@@ -98,7 +102,7 @@ def index_records(
                     line, item.error or "rejected by the engine", doc.model_dump_json(), doc.id
                 )
         if on_chunk:
-            on_chunk(len(chunk))
+            on_chunk(len(chunk), lines[-1])
         chunk.clear()
         lines.clear()
 

@@ -136,23 +136,27 @@ class EmbeddedEngine:
 
     def point_alias(self, alias: str, index: str) -> list[str]:
         before = self.alias_targets(alias)
+        squatter = not before and (self._index_dir(alias) / "meta.json").is_file()
         path = self._alias_file(alias)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(index + "\n")
         os.replace(tmp, path)  # atomic: a reader sees the old target or the new, never neither
+        if squatter:  # a plain index that had the alias's name, as Elasticsearch's remove_index
+            self.delete_index(alias)
+            return [alias]
         return before
 
-    def _release(self, index: str) -> None:
-        physical = self._resolve(index)
+    def _release(self, physical: str) -> None:
+        """Finish and drop the writer (releasing its lock) and the open handle of one index."""
         writer = self._writers.pop(physical, None)
         if writer is not None:
             writer.wait_merging_threads()
         self._indices.pop(physical, None)
 
     def close(self) -> None:
-        for name in list(self._writers):
-            self._release(name)
+        for physical in list(self._writers):
+            self._release(physical)
 
     # -- writing --------------------------------------------------------------------------------
 

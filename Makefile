@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make demo` (the main job) and `make test` (every test).
+# Everything else installs itself: uv from PyPI, the locked environment, the engine nodes.
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+QUERY ?= الكتاب
+
+.PHONY: demo test engines engines-stop bootstrap lint template bench
+
+bootstrap:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.5"
+	@$(UV) sync --locked --quiet
+
+## Index the bundled Arabic sample corpus into the embedded engine and search it.
+demo: bootstrap
+	$(UV) run searcher index --index sample searcher/data/sample_corpus.jsonl
+	$(UV) run searcher search --index sample "$(QUERY)"
+
+## The whole test suite, with real Elasticsearch and OpenSearch nodes started (and stopped).
+test: bootstrap
+	bash scripts/test.sh
+
+## Start the test nodes and leave them running (prints the URLs to export).
+engines: bootstrap
+	$(UV) run python scripts/engines.py start
+
+engines-stop:
+	$(UV) run python scripts/engines.py stop
+
+lint: bootstrap
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+## Regenerate mappings/arabic-index.json from the rule table.
+template: bootstrap
+	$(UV) run python -m searcher.engines.template

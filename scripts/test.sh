@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The project's one test command (`make test` runs it; so does .ci/run): lint, start real
+# Elasticsearch and OpenSearch nodes, run pytest against them, stop the nodes whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+uv() { python3 -m uv "$@"; }
+
+uv run ruff check .
+uv run ruff format --check .
+
+urls=$(uv run python scripts/engines.py start)
+trap 'uv run python scripts/engines.py stop || true' EXIT
+for assignment in $urls; do
+  export "$assignment"
+done
+echo "engines: $urls" >&2
+
+uv run pytest "$@"

@@ -1,0 +1,145 @@
+"""Zero-downtime reindexing from a dump.
+
+    NAME-<timestamp>  ← streamed bulk (bounded memory, 429s retried by the bulk helper)
+    → refresh → count check → one atomic alias swap NAME → NAME-<timestamp> → old indices pruned
+
+Readers search the alias, so they see the old index until the swap and the new one after it,
+never a half-built one.  After every acknowledged chunk a checkpoint records the physical index
+and the last dump line it holds; a rerun with the same dump resumes there instead of starting
+over (re-sending one chunk at most, which is harmless: documents are indexed by id).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from searcher.dump import Reject
+from searcher.engines.base import Engine
+from searcher.errors import SearcherError
+from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
+from searcher.models import Document
+
+_GENERATION = re.compile(r"\d{14}")
+
+
+@dataclass
+class Checkpoint:
+    """Where an interrupted reindex stands; one JSON file per alias."""
+
+    path: Path
+    source: str
+    index: str = ""
+    line: int = 0
+    indexed: int = 0
+    replaced: int = 0
+
+    @classmethod
+    def load(cls, path: Path, source: str) -> Checkpoint:
+        if path.is_file():
+            saved = json.loads(path.read_text())
+            if saved.get("source") == source:
+                return cls(path=path, **saved)
+        return cls(path=path, source=source)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        data = {k: v for k, v in self.__dict__.items() if k != "path"}
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, self.path)  # a crash mid-write leaves the previous checkpoint intact
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class ReindexReport:
+    alias: str
+    index: str
+    previous: list[str]
+    pruned: list[str]
+    resumed_from_line: int
+    count: int
+    run: IndexReport
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "alias": self.alias,
+            "index": self.index,
+            "previous": self.previous,
+            "pruned": self.pruned,
+            "resumed_from_line": self.resumed_from_line,
+            "count": self.count,
+            **{k: v for k, v in self.run.as_dict().items() if k != "index"},
+        }
+
+
+def physical_name(alias: str, now: datetime | None = None) -> str:
+    """``NAME-<UTC timestamp>``: sortable, unique per second, lower case as engines require."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
+    return f"{alias}-{stamp}"
+
+
+def reindex(
+    engine: Engine,
+    alias: str,
+    records: Iterable[tuple[int, Document | Reject]],
+    rejects: RejectsFile,
+    checkpoint: Checkpoint,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    keep: int = 0,
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> ReindexReport:
+    """Build a fresh index from `records`, then swap `alias` onto it atomically."""
+    resumed_from = checkpoint.line if checkpoint.index and engine.exists(checkpoint.index) else 0
+    if not resumed_from:
+        checkpoint.index, checkpoint.line, checkpoint.indexed, checkpoint.replaced = (
+            physical_name(alias),
+            0,
+            0,
+            0,
+        )
+        checkpoint.save()
+
+    def after_chunk(n: int, last_line: int) -> None:
+        checkpoint.line = last_line
+        checkpoint.save()
+        if on_chunk:
+            on_chunk(n, last_line)
+
+    remaining = ((line, rec) for line, rec in records if line > resumed_from)
+    run = index_records(
+        engine, checkpoint.index, remaining, rejects, chunk_size=chunk_size, on_chunk=after_chunk
+    )
+    # Counts carried over from the interrupted run(s) plus this one.
+    indexed = checkpoint.indexed + run.indexed
+    replaced = checkpoint.replaced + run.replaced
+    checkpoint.indexed, checkpoint.replaced = indexed, replaced
+    checkpoint.save()
+
+    expected = indexed - replaced  # distinct ids the engine acknowledged
+    count = engine.count(checkpoint.index)
+    if count != expected:
+        raise SearcherError(
+            f"count check failed for {checkpoint.index!r}: {count} documents searchable, "
+            f"{expected} expected; the alias {alias!r} was NOT moved (rerun to resume)"
+        )
+    previous = engine.point_alias(alias, checkpoint.index)
+    stale = [
+        name
+        for name in engine.indices(f"{alias}-")
+        if _GENERATION.fullmatch(name[len(alias) + 1 :]) and name != checkpoint.index
+    ]
+    pruned = stale[: max(0, len(stale) - keep)]
+    for name in pruned:
+        engine.delete_index(name)
+    checkpoint.clear()
+    run.indexed, run.replaced = indexed, replaced
+    return ReindexReport(alias, checkpoint.index, previous, pruned, resumed_from, count, run)
