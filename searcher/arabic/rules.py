@@ -113,9 +113,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "tatweel",
         "char",
-        "Tatweel (kashida) removed: كتـــاب → كتاب",
+        "Tatweel (kashida) removed: كتـــاب → كتاب (camel-tools keeps it)",
         {"\u0640": ""},
-        camel_equivalent=True,
     ),
     Rule(
         "hamza_carriers",

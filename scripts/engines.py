@@ -1,0 +1,414 @@
+#!/usr/bin/env python3
+"""Real single-node Elasticsearch and OpenSearch for the tests, without Docker.
+
+    python scripts/engines.py start [elasticsearch] [opensearch]   # prints NAME=URL lines
+    python scripts/engines.py stop
+    python scripts/engines.py status
+
+Everything comes from Maven Central (checked against its .sha1 files) and is cached under
+``$SEARCHER_ENGINES_CACHE`` (default ``~/.cache/searcher/engines``):
+
+- Elasticsearch: ``org.elasticsearch.distribution.integ-test-zip:elasticsearch`` (Java 21+). It
+  carries only the transport and x-pack core/security modules; Elasticsearch does not publish
+  `analysis-common` to Maven Central, so this node proves the client path (bulk, aliases,
+  search, highlighting, errors) with built-in analysis only.
+- OpenSearch: ``org.opensearch.distribution.integ-test-zip:opensearch`` plus the modules
+  ``org.opensearch.plugin:analysis-common`` and, because it extends it,
+  ``org.opensearch.plugin:lang-painless`` with its runtime jars.  This node runs the production
+  Arabic template and the parity test.
+
+Both listen on loopback only, with a 512 MB heap and a fresh data directory per start.  Both
+refuse to run as root, so as root the nodes run as an unprivileged user made for the purpose.
+Stdlib only: this runs before (and beside) the project's environment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAVEN = "https://repo1.maven.org/maven2"
+CACHE = Path(os.environ.get("SEARCHER_ENGINES_CACHE", Path.home() / ".cache/searcher/engines"))
+RUN_USER = "searcher-engines"
+# Where nodes run: readable by the unprivileged user when we are root (root's home is not).
+RUN_ROOT = Path("/var/tmp/searcher-engines") if os.geteuid() == 0 else CACHE / "run"
+HEAP = os.environ.get("SEARCHER_ENGINES_HEAP", "512m")
+START_TIMEOUT_S = 240
+
+
+@dataclass(frozen=True)
+class Jar:
+    group: str
+    artifact: str
+    version: str
+
+    @property
+    def url(self) -> str:
+        path = self.group.replace(".", "/")
+        return f"{MAVEN}/{path}/{self.artifact}/{self.version}/{self.artifact}-{self.version}.jar"
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module folder we assemble: jars plus plugin-descriptor.properties (and a policy)."""
+
+    name: str
+    classname: str
+    jars: tuple[Jar, ...]
+    extended: str = ""
+    policy: str = ""
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    version: str
+    distribution: str  # the integ-test-zip coordinates, without version
+    min_java: int
+    max_java: int  # OpenSearch 2.x needs the Security Manager, gone after Java 23
+    http_port: int
+    transport_port: int
+    home_env: str  # the launcher's JAVA_HOME variable
+    opts_env: str  # the launcher's JVM options variable
+    config_file: str
+    settings: dict[str, str] = field(default_factory=dict)
+    modules: tuple[Module, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def zip_url(self) -> str:
+        group, artifact = self.distribution.split(":")
+        path = group.replace(".", "/")
+        return f"{MAVEN}/{path}/{artifact}/{self.version}/{artifact}-{self.version}.zip"
+
+    @property
+    def run_dir(self) -> Path:
+        return RUN_ROOT / f"{self.name}-{self.version}"
+
+
+OPENSEARCH_VERSION = "2.19.6"  # the newest 2.x: runs on the machine's Java 17
+ASM = "9.7"
+PAINLESS_POLICY = """grant {
+  // Painless compiles scripts to classes at run time.
+  permission java.lang.RuntimePermission "createClassLoader";
+  permission java.lang.RuntimePermission "getClassLoader";
+};
+"""
+
+NODES = {
+    "elasticsearch": Node(
+        name="elasticsearch",
+        version="9.5.0",
+        distribution="org.elasticsearch.distribution.integ-test-zip:elasticsearch",
+        min_java=21,
+        max_java=99,
+        http_port=9250,
+        transport_port=9350,
+        home_env="ES_JAVA_HOME",
+        opts_env="ES_JAVA_OPTS",
+        config_file="elasticsearch.yml",
+        settings={
+            "xpack.security.enabled": "false",
+        },
+    ),
+    "opensearch": Node(
+        name="opensearch",
+        version=OPENSEARCH_VERSION,
+        distribution="org.opensearch.distribution.integ-test-zip:opensearch",
+        min_java=11,
+        max_java=21,
+        http_port=9260,
+        transport_port=9360,
+        home_env="OPENSEARCH_JAVA_HOME",
+        opts_env="OPENSEARCH_JAVA_OPTS",
+        config_file="opensearch.yml",
+        modules=(
+            Module(
+                name="lang-painless",
+                classname="org.opensearch.painless.PainlessPlugin",
+                policy=PAINLESS_POLICY,
+                jars=(
+                    Jar("org.opensearch.plugin", "lang-painless", OPENSEARCH_VERSION),
+                    Jar(
+                        "org.opensearch.plugin",
+                        "opensearch-scripting-painless-spi",
+                        OPENSEARCH_VERSION,
+                    ),
+                    Jar("org.antlr", "antlr4-runtime", "4.13.1"),
+                    *(
+                        Jar("org.ow2.asm", a, ASM)
+                        for a in ("asm", "asm-util", "asm-tree", "asm-commons", "asm-analysis")
+                    ),
+                ),
+            ),
+            Module(
+                name="analysis-common",
+                classname="org.opensearch.analysis.common.CommonAnalysisPlugin",
+                extended="lang-painless",
+                jars=(Jar("org.opensearch.plugin", "analysis-common", OPENSEARCH_VERSION),),
+            ),
+        ),
+    ),
+}
+
+
+def log(message: str) -> None:
+    print(f"engines: {message}", file=sys.stderr, flush=True)
+
+
+# -- downloads ----------------------------------------------------------------------------------
+
+
+def _fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"engines: download failed: {url}: HTTP {error.code}") from None
+    except urllib.error.URLError as error:
+        raise SystemExit(f"engines: download failed: {url}: {error.reason}") from None
+
+
+def download(url: str) -> Path:
+    """The cached file for `url`, downloaded and SHA-1 verified on first use."""
+    target = CACHE / "downloads" / url.rsplit("/", 1)[1]
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    log(f"downloading {url}")
+    data = _fetch(url)
+    expected = _fetch(url + ".sha1").decode().split()[0].strip()
+    actual = hashlib.sha1(data).hexdigest()
+    if actual != expected:
+        raise SystemExit(f"engines: checksum mismatch for {url}: {actual} != {expected}")
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(data)
+    partial.rename(target)
+    return target
+
+
+# -- java ---------------------------------------------------------------------------------------
+
+
+def _java_major(home: Path) -> int:
+    release = home / "release"
+    if not release.is_file():
+        return 0
+    for line in release.read_text().splitlines():
+        if line.startswith("JAVA_VERSION="):
+            version = line.split("=", 1)[1].strip('"')
+            return int(version.split(".")[0])
+    return 0
+
+
+def find_java(min_major: int, max_major: int) -> Path:
+    """A JDK home within [min, max]: $JAVA_HOME, then /usr/lib/jvm/* (newest first)."""
+    candidates = [Path(os.environ["JAVA_HOME"])] if os.environ.get("JAVA_HOME") else []
+    jvm = Path("/usr/lib/jvm")
+    if jvm.is_dir():
+        found = [p for p in jvm.iterdir() if p.is_dir() and not p.is_symlink()]
+        candidates += sorted(found, key=_java_major, reverse=True)
+    for home in candidates:
+        if min_major <= _java_major(home) <= max_major and (home / "bin/java").exists():
+            return home
+    raise SystemExit(
+        f"engines: no JDK {min_major}..{max_major} found (set JAVA_HOME); looked in {candidates}"
+    )
+
+
+# -- install and run ----------------------------------------------------------------------------
+
+
+def _ensure_user() -> pwd.struct_passwd | None:
+    """As root: the unprivileged user the nodes run as (made once).  Otherwise: None."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam(RUN_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", RUN_USER],
+            check=True,
+        )
+        return pwd.getpwnam(RUN_USER)
+
+
+def _write_module(home: Path, module: Module, version: str, java: int) -> None:
+    folder = home / "modules" / module.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for jar in module.jars:
+        shutil.copy(download(jar.url), folder / Path(jar.url).name)
+    descriptor = {
+        "name": module.name,
+        "description": f"{module.name} (assembled from Maven Central by scripts/engines.py)",
+        "version": version,
+        "opensearch.version": version,
+        "java.version": str(java),
+        "classname": module.classname,
+        "extended.plugins": module.extended,
+        "has.native.controller": "false",
+    }
+    lines = "".join(f"{key}={value}\n" for key, value in descriptor.items())
+    (folder / "plugin-descriptor.properties").write_text(lines)
+    if module.policy:
+        (folder / "plugin-security.policy").write_text(module.policy)
+
+
+def install(node: Node, java_home: Path) -> Path:
+    """Unpack the distribution (and modules) into a fresh run directory; returns ES/OS home."""
+    archive = download(node.zip_url)
+    if node.run_dir.exists():
+        shutil.rmtree(node.run_dir)
+    node.run_dir.mkdir(parents=True)
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(node.run_dir)
+    (home,) = [p for p in node.run_dir.iterdir() if p.is_dir()]
+    for script in (home / "bin").iterdir():
+        script.chmod(0o755)
+    for module in node.modules:
+        _write_module(home, module, node.version, _java_major(java_home))
+    settings = {
+        "cluster.name": f"searcher-test-{node.name}",
+        "node.name": f"{node.name}-test",
+        "path.data": str(node.run_dir / "data"),
+        "path.logs": str(node.run_dir / "logs"),
+        "network.host": "127.0.0.1",
+        "http.port": str(node.http_port),
+        "transport.port": str(node.transport_port),
+        "discovery.type": "single-node",
+        "cluster.routing.allocation.disk.threshold_enabled": "false",
+        "action.destructive_requires_name": "false",
+        **node.settings,
+    }
+    with (home / "config" / node.config_file).open("a") as config:
+        config.write("\n# written by scripts/engines.py\n")
+        config.writelines(f"{key}: {value}\n" for key, value in settings.items())
+    return home
+
+
+def _pid_file(node: Node) -> Path:
+    return node.run_dir / "node.pid"
+
+
+def healthy(node: Node) -> bool:
+    try:
+        url = f"{node.url}/_cluster/health?wait_for_status=yellow&timeout=1s"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.load(response).get("status") in ("green", "yellow")
+    except (OSError, ValueError):
+        return False
+
+
+def _log_tail(node: Node, lines: int = 40) -> str:
+    logs = sorted((node.run_dir / "logs").glob("*.log")) if (node.run_dir / "logs").is_dir() else []
+    out = node.run_dir / "stdout.log"
+    texts = [
+        p.read_text(errors="replace").splitlines()[-lines:] for p in [*logs, out] if p.is_file()
+    ]
+    return "\n".join(line for text in texts for line in text)
+
+
+def start(node: Node) -> None:
+    if healthy(node):
+        log(f"{node.name} already running at {node.url}")
+        return
+    java_home = find_java(node.min_java, node.max_java)
+    home = install(node, java_home)
+    user = _ensure_user()
+    if user is not None:
+        subprocess.run(
+            ["chown", "-R", f"{user.pw_uid}:{user.pw_gid}", str(node.run_dir)], check=True
+        )
+        RUN_ROOT.chmod(0o755)
+    env = {
+        **os.environ,
+        node.home_env: str(java_home),
+        "JAVA_HOME": str(java_home),
+        node.opts_env: f"-Xms{HEAP} -Xmx{HEAP}",
+    }
+    launcher = [str(home / "bin" / node.name), "-d", "-p", str(_pid_file(node))]
+    if user is not None:
+        launcher = [
+            "setpriv",
+            f"--reuid={user.pw_uid}",
+            f"--regid={user.pw_gid}",
+            "--init-groups",
+            *launcher,
+        ]
+    log(f"starting {node.name} {node.version} on {node.url} (java {_java_major(java_home)})")
+    started = time.monotonic()
+    with (node.run_dir / "stdout.log").open("wb") as out:
+        result = subprocess.run(
+            launcher, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=node.run_dir, check=False
+        )
+    if result.returncode != 0:
+        raise SystemExit(f"engines: {node.name} failed to start:\n{_log_tail(node)}")
+    while time.monotonic() - started < START_TIMEOUT_S:
+        if healthy(node):
+            log(f"{node.name} is up after {time.monotonic() - started:.0f} s")
+            return
+        time.sleep(1)
+    raise SystemExit(
+        f"engines: {node.name} not healthy after {START_TIMEOUT_S} s:\n{_log_tail(node)}"
+    )
+
+
+def stop(node: Node) -> None:
+    pid_file = _pid_file(node)
+    if not pid_file.is_file():
+        return
+    pid = int(pid_file.read_text().strip())
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pid_file.unlink(missing_ok=True)
+        return
+    for _ in range(60):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.5)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    log(f"stopped {node.name}")
+
+
+def main(argv: list[str]) -> None:
+    command, *names = argv or ["status"]
+    chosen = [NODES[n] for n in names] if names else list(NODES.values())
+    if command == "start":
+        for node in chosen:
+            start(node)
+        for node in chosen:
+            print(f"SEARCHER_TEST_{node.name.upper()}_URL={node.url}")
+    elif command == "stop":
+        for node in chosen:
+            stop(node)
+    elif command == "status":
+        for node in chosen:
+            print(f"{node.name}\t{node.url}\t{'up' if healthy(node) else 'down'}")
+    else:
+        raise SystemExit(
+            f"usage: {Path(__file__).name} start|stop|status [elasticsearch] [opensearch]"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
