@@ -129,13 +129,12 @@ class DumpRun:
             disable=None,
             file=sys.stderr,
         )
-        self.docs = 0
 
-    def progress(self, n: int, _last_line: int) -> None:
-        self.docs += n
+    def progress(self, so_far: IndexReport, _last_line: int) -> None:
         self.bar.update(self.source.bytes_read - self.bar.n)
         elapsed = self.bar.format_dict["elapsed"] or 1e-9
-        self.bar.set_postfix(docs=self.docs, docs_per_s=f"{self.docs / elapsed:.0f}")
+        docs = so_far.indexed + so_far.rejected
+        self.bar.set_postfix(docs=docs, docs_per_s=f"{docs / elapsed:.0f}")
 
     def close(self) -> None:
         self.bar.close()

@@ -79,12 +79,12 @@ def index_records(
     rejects: RejectsFile,
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
-    on_chunk: Callable[[int, int], None] | None = None,
+    on_chunk: Callable[[IndexReport, int], None] | None = None,
 ) -> IndexReport:
     """Send `records` to `engine` in chunks; returns counts.
 
-    ``on_chunk(n, last_line)`` runs after each chunk is acknowledged: progress bars and
-    checkpoints hang off it.
+    ``on_chunk(report_so_far, last_line)`` runs after each chunk is acknowledged: progress bars
+    and checkpoints hang off it.
     """
     report = IndexReport(index=index)
     started = time.perf_counter()
@@ -101,8 +101,9 @@ def index_records(
                 rejects.add(
                     line, item.error or "rejected by the engine", doc.model_dump_json(), doc.id
                 )
+        report.rejected = rejects.count
         if on_chunk:
-            on_chunk(len(chunk), lines[-1])
+            on_chunk(report, lines[-1])
         chunk.clear()
         lines.clear()
 

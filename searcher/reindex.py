@@ -25,7 +25,7 @@ from searcher.errors import SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
 from searcher.models import Document
 
-_GENERATION = re.compile(r"\d{14}")
+_GENERATION = re.compile(r"\d{20}")
 
 
 @dataclass
@@ -80,10 +80,12 @@ class ReindexReport:
         }
 
 
-def physical_name(alias: str, now: datetime | None = None) -> str:
-    """``NAME-<UTC timestamp>``: sortable, unique per second, lower case as engines require."""
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
-    return f"{alias}-{stamp}"
+def physical_name(engine: Engine, alias: str) -> str:
+    """``NAME-<UTC timestamp to the microsecond>``: sortable, lower case, not taken yet."""
+    while True:
+        name = f"{alias}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+        if not engine.exists(name):
+            return name
 
 
 def reindex(
@@ -95,35 +97,37 @@ def reindex(
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     keep: int = 0,
-    on_chunk: Callable[[int, int], None] | None = None,
+    on_chunk: Callable[[IndexReport, int], None] | None = None,
 ) -> ReindexReport:
     """Build a fresh index from `records`, then swap `alias` onto it atomically."""
     resumed_from = checkpoint.line if checkpoint.index and engine.exists(checkpoint.index) else 0
     if not resumed_from:
         checkpoint.index, checkpoint.line, checkpoint.indexed, checkpoint.replaced = (
-            physical_name(alias),
+            physical_name(engine, alias),
             0,
             0,
             0,
         )
         checkpoint.save()
 
-    def after_chunk(n: int, last_line: int) -> None:
+    carried_indexed, carried_replaced = checkpoint.indexed, checkpoint.replaced
+
+    def after_chunk(so_far: IndexReport, last_line: int) -> None:
+        # Counts carried over from interrupted runs plus this one, saved with the line so a
+        # crash between chunks loses nothing the count check needs.
         checkpoint.line = last_line
+        checkpoint.indexed = carried_indexed + so_far.indexed
+        checkpoint.replaced = carried_replaced + so_far.replaced
         checkpoint.save()
         if on_chunk:
-            on_chunk(n, last_line)
+            on_chunk(so_far, last_line)
 
     remaining = ((line, rec) for line, rec in records if line > resumed_from)
     run = index_records(
         engine, checkpoint.index, remaining, rejects, chunk_size=chunk_size, on_chunk=after_chunk
     )
-    # Counts carried over from the interrupted run(s) plus this one.
-    indexed = checkpoint.indexed + run.indexed
-    replaced = checkpoint.replaced + run.replaced
-    checkpoint.indexed, checkpoint.replaced = indexed, replaced
-    checkpoint.save()
-
+    indexed = carried_indexed + run.indexed
+    replaced = carried_replaced + run.replaced
     expected = indexed - replaced  # distinct ids the engine acknowledged
     count = engine.count(checkpoint.index)
     if count != expected:

@@ -68,8 +68,20 @@ class ClusterEngine:
     def create_index(self, index: str) -> None:
         if self.exists(index):
             return
-        body = template.index_body(self.analyzer)
-        self._call(f"creating index {index!r}", self.client.indices.create, index=index, body=body)
+        builtin = self.settings.engine_analysis == "builtin"
+        body = template.index_body(self.analyzer, builtin_only=builtin)
+        try:
+            self._call(
+                f"creating index {index!r}", self.client.indices.create, index=index, body=body
+            )
+        except SearcherError as error:
+            if "Unknown char_filter type [mapping]" in str(error):
+                raise SearcherError(
+                    f"{error}. This node lacks the analysis-common module (Arabic filters); "
+                    "install a regular distribution, or set SEARCHER_ENGINE_ANALYSIS=builtin "
+                    "to index without Arabic folding"
+                ) from None
+            raise
 
     def delete_index(self, index: str) -> None:
         self._call(

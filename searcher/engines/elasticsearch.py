@@ -24,6 +24,7 @@ class ElasticsearchEngine(ClusterEngine):
             "request_timeout": settings.request_timeout,
             "max_retries": settings.max_retries,
             "retry_on_timeout": True,
+            "connections_per_node": 16,  # the API and concurrent searches share one client
         }
         if settings.api_key:
             options["api_key"] = settings.api_key.get_secret_value()

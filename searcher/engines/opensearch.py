@@ -23,6 +23,7 @@ class OpenSearchEngine(ClusterEngine):
             "timeout": settings.request_timeout,
             "max_retries": settings.max_retries,
             "retry_on_timeout": True,
+            "pool_maxsize": 16,  # the API and concurrent searches share one client
         }
         if settings.api_key:
             # OpenSearch has no API keys of its own; proxies (and AWS gateways) take this header.

@@ -82,12 +82,21 @@ def _arabic_text() -> dict[str, Any]:
     }
 
 
-def index_body(analyzer: ArabicAnalyzer) -> dict[str, Any]:
+# Server built-ins only (no analysis-common): for nodes that lack the module.
+BUILTIN_ANALYSIS: dict[str, Any] = {
+    "analyzer": {
+        name: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]}
+        for name in ("arabic_light", "arabic_exact")
+    }
+}
+
+
+def index_body(analyzer: ArabicAnalyzer, *, builtin_only: bool = False) -> dict[str, Any]:
     """The whole create-index body: one shard (scale out by reindexing), Arabic text fields."""
     return {
         "settings": {
             "index": {"number_of_shards": 1, "number_of_replicas": 0},
-            "analysis": analysis_settings(analyzer),
+            "analysis": BUILTIN_ANALYSIS if builtin_only else analysis_settings(analyzer),
         },
         "mappings": {
             # Unknown fields are kept in _source (returned with hits) but not indexed, so a
