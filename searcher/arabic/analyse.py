@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import regex
 
@@ -28,9 +29,18 @@ TOKEN_CLASS = r"\p{L}\p{N}\p{M}"
 _SEPARATORS = regex.compile(rf"[^{TOKEN_CLASS}]+")
 
 
+_WORD_CACHE_SIZE = 200_000
+
+
 @dataclass(frozen=True, slots=True)
-class Token:
-    """One indexed term and the span of original text it came from."""
+class _Word:
+    skip: int  # leading characters that are deleted, hence outside the token's span
+    exact: tuple[str, ...]  # usually one term; a ligature such as ﷺ expands to several
+    stemmed: tuple[str | None, ...]  # None where the stemmed analysis drops a stop word
+
+
+class Token(NamedTuple):
+    """One indexed term and the span of original text it came from (a tuple: cheap to make)."""
 
     term: str
     start: int
@@ -78,6 +88,7 @@ class ArabicAnalyzer:
         )
         self._token_re = regex.compile(rf"[{TOKEN_CLASS}{''.join(map(regex.escape, joined))}]+")
         self._deleted = frozenset(ch for ch, out in mapping.items() if len(ch) == 1 and not out)
+        self._words: dict[str, _Word] = {}
 
     def _entries(self, kind: rule_table.RuleKind) -> dict[str, str]:
         return {
@@ -102,7 +113,7 @@ class ArabicAnalyzer:
 
     def normalise(self, text: str) -> str:
         """Normalise a whole text: sequences, then one `str.translate` pass, then lower case."""
-        if self._sequence_re is not None and "\u0670" in text:
+        if self._sequence_re is not None:
             text = self._sequence_re.sub(lambda m: self._sequences[m.group()], text)
         text = text.translate(self._char_table)
         return text.lower() if self._lowercase else text
@@ -117,31 +128,44 @@ class ArabicAnalyzer:
 
     # -- tokens ---------------------------------------------------------------------------------
 
-    def tokens(self, text: str, *, stemmed: bool = True) -> list[Token]:
-        """Tokens of `text` with offsets into `text` itself.
+    def _word(self, piece: str) -> _Word:
+        """The analysis of one run of word characters, cached: Arabic vocabulary repeats a lot."""
+        word = self._words.get(piece)
+        if word is None:
+            skip = 0
+            while skip < len(piece) and piece[skip] in self._deleted:
+                skip += 1  # the engine's offset correction puts a token after deleted chars
+            exact = tuple(self._finish(t) for t in _SEPARATORS.split(self.normalise(piece)) if t)
+            stemmed = tuple(None if t in self.stop_words else stem(t) for t in exact)
+            word = _Word(skip, exact, stemmed)
+            if len(self._words) >= _WORD_CACHE_SIZE:
+                self._words.clear()
+            self._words[piece] = word
+        return word
 
-        ``stemmed=True`` is the search analysis (stop words dropped, light stem); ``False`` is the
-        ``exact`` analysis (normalised, every word kept).  Positions count stop words too, so
-        phrase queries see the same gaps the engines see.
+    def analyse(self, text: str) -> tuple[list[Token], list[Token]]:
+        """(stemmed tokens, exact tokens) of `text` in one pass, offsets into `text` itself.
+
+        Stemmed is the search analysis (stop words dropped, light stem); exact is normalised
+        only, every word kept.  Positions count stop words too, so phrase queries see the same
+        gaps the engines see.
         """
-        out: list[Token] = []
+        stemmed: list[Token] = []
+        exact: list[Token] = []
         position = 0
         for match in self._token_re.finditer(text):
-            start, end = match.span()
-            while start < end and text[start] in self._deleted:
-                start += 1  # the engine's offset correction puts a token after deleted chars
-            for term in _SEPARATORS.split(self.normalise(match.group())):
-                if not term:
-                    continue
-                term = self._finish(term)
-                if stemmed:
-                    if term in self.stop_words:
-                        position += 1
-                        continue
-                    term = stem(term)
-                out.append(Token(term, start, end, position))
+            word = self._word(match.group())
+            start, end = match.start() + word.skip, match.end()
+            for exact_term, stemmed_term in zip(word.exact, word.stemmed, strict=True):
+                exact.append(Token(exact_term, start, end, position))
+                if stemmed_term is not None:
+                    stemmed.append(Token(stemmed_term, start, end, position))
                 position += 1
-        return out
+        return stemmed, exact
+
+    def tokens(self, text: str, *, stemmed: bool = True) -> list[Token]:
+        """The stemmed (default) or exact tokens of `text`; see `analyse`."""
+        return self.analyse(text)[0 if stemmed else 1]
 
     def terms(self, text: str, *, stemmed: bool = True) -> list[str]:
         """Just the terms, in order."""

@@ -65,8 +65,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "uthmani_sequences",
         "sequence",
-        "Uthmani spellings with a superscript alef on waw / alef maksura: صلوٰة → صلاة, هدىٰ → هدى",
-        {"\u0648\u0670": "\u0627", "\u0649\u0670": "\u0649"},
+        "Uthmani spellings: superscript alef on waw / alef maksura (صلوٰة → صلاة, هدىٰ → هدى), "
+        "hamza before alef where modern text writes madda (ءَامنوا → آمنوا, القرءان → القرآن)",
+        {
+            "\u0648\u0670": "\u0627",
+            "\u0649\u0670": "\u0649",
+            "\u0621\u0627": "\u0627",
+            "\u0621\u064e\u0627": "\u0627",
+        },
     ),
     Rule(
         "alef_forms",

@@ -185,16 +185,14 @@ class EmbeddedEngine:
     def _document(self, doc: Document) -> tantivy.Document:
         out = tantivy.Document()
         out.add_text("id", doc.id)
-        for name in TEXT_FIELDS:
-            base, _, variant = name.partition(".")
+        for base in ("title", "body"):
             text = getattr(doc, base)
-            tokens = self.analyzer.tokens(text, stemmed=not variant)
-            out.add_pre_tokenized_text(
-                _field(name),
-                tantivy.PreTokenizedString(
+            stemmed, exact = self.analyzer.analyse(text)
+            for name, tokens in ((base, stemmed), (f"{base}.exact", exact)):
+                pre_tokenized = tantivy.PreTokenizedString(
                     text, [tantivy.Token(t.term, t.position, t.start, t.end) for t in tokens]
-                ),
-            )
+                )
+                out.add_pre_tokenized_text(_field(name), pre_tokenized)
         out.add_bytes("source", orjson.dumps(doc.source()))
         return out
 
