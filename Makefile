@@ -34,3 +34,8 @@ lint: bootstrap
 ## Regenerate mappings/arabic-index.json from the rule table.
 template: bootstrap
 	$(UV) run python -m searcher.engines.template
+
+## Benchmarks side by side with baselines (add BENCH_ARGS="--engines" with nodes running).
+BENCH_ARGS ?= --docs 5000
+bench: bootstrap
+	$(UV) run python bench/run.py $(BENCH_ARGS)
