@@ -178,6 +178,7 @@ def test_elasticsearch_bulk_replace_search_highlight(elasticsearch: Engine) -> N
         elasticsearch.delete_index(index)
 
 
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
 def test_elasticsearch_rejects_one_bad_document_and_keeps_the_rest(elasticsearch: Engine) -> None:
     index = unique("es")
     elasticsearch.create_index(index)

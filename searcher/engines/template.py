@@ -9,7 +9,7 @@ The analysis chain mirrors `searcher.arabic.analyse` step for step:
     arabic_rules (mapping char filter: sequence + char rules)
     → arabic_words (pattern tokenizer: runs of letters, digits, marks)
     → lowercase → uthmani_* (one anchored pattern_replace per word rule)
-    → arabic_stop → arabic_conjunction (pattern_replace) → arabic_stem      [arabic_light only]
+    → arabic_stop → arabic_stem_* (one pattern_replace per stemming rule)  [arabic_light only]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic.analyse import TOKEN_CLASS
-from searcher.arabic.stem import PRE_RULES
+from searcher.arabic.stem import RULES as STEM_RULES
 
 CHECKED_IN = Path(__file__).resolve().parents[2] / "mappings" / "arabic-index.json"
 
@@ -45,9 +45,14 @@ def analysis_settings(analyzer: ArabicAnalyzer) -> dict[str, Any]:
         filters[name] = {"type": "pattern_replace", "pattern": f"^{word}$", "replacement": out}
         word_filters.append(name)
     stem_filters = []
-    for i, (pattern, replacement) in enumerate(PRE_RULES, start=1):
-        name = f"arabic_conjunction_{i:02d}"
-        filters[name] = {"type": "pattern_replace", "pattern": pattern, "replacement": replacement}
+    for i, (pattern, replacement) in enumerate(STEM_RULES, start=1):
+        name = f"arabic_stem_{i:02d}"
+        java_replacement = replacement.replace("\\1", "$1")
+        filters[name] = {
+            "type": "pattern_replace",
+            "pattern": pattern,
+            "replacement": java_replacement,
+        }
         stem_filters.append(name)
     common = ["lowercase"] if "lowercase" not in analyzer.disabled else []
     common += word_filters
@@ -62,7 +67,7 @@ def analysis_settings(analyzer: ArabicAnalyzer) -> dict[str, Any]:
                 "type": "custom",
                 "char_filter": char_filters,
                 "tokenizer": "arabic_words",
-                "filter": [*common, "arabic_stop", *stem_filters, "arabic_stem"],
+                "filter": [*common, "arabic_stop", *stem_filters],
             },
             "arabic_exact": {
                 "type": "custom",
