@@ -3,7 +3,7 @@
 
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
-QUERY ?= الكتاب
+QUERY ?= الرحمن
 
 .PHONY: demo test engines engines-stop bootstrap lint template bench
 
@@ -14,7 +14,8 @@ bootstrap:
 ## Index the bundled Arabic sample corpus into the embedded engine and search it.
 demo: bootstrap
 	$(UV) run searcher index --index sample searcher/data/sample_corpus.jsonl
-	$(UV) run searcher search --index sample "$(QUERY)"
+	$(UV) run searcher search --index sample --size 5 "$(QUERY)"
+	$(UV) run searcher search --index sample --size 3 "مسئول"
 
 ## The whole test suite, with real Elasticsearch and OpenSearch nodes started (and stopped).
 test: bootstrap

@@ -261,6 +261,7 @@ def reindex_command(
 def _terminal_snippet(snippet: Snippet) -> str:
     """The snippet with its marks in reverse video on a terminal, «brackets» elsewhere."""
     color = sys.stdout.isatty()
+    text = snippet.text.replace("\n", " ")  # one line per hit; same length, marks stay valid
     parts, cursor = [], 0
     for start, end in snippet.marks:
         if start < cursor:
@@ -271,7 +272,7 @@ def _terminal_snippet(snippet: Snippet) -> str:
             click.style(word, reverse=True, bold=True) if color else f"«{word}»",
         ]
         cursor = end
-    parts.append(snippet.text[cursor:])
+    parts.append(text[cursor:])
     return "".join(parts)
 
 
