@@ -37,12 +37,17 @@ class Settings(BaseSettings):
     # only, for stripped-down nodes without that module; Arabic folding is then NOT applied.
     engine_analysis: Literal["arabic", "builtin"] = "arabic"
 
+    # HTTP API: browser origins allowed to call it (comma separated), and the key that unlocks
+    # the write endpoints (no key: no write endpoints at all).
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    write_key: SecretStr | None = None
+
     # Arabic rules switched off, by name (comma separated in the environment).
     arabic_disable: Annotated[frozenset[str], NoDecode] = frozenset()
 
-    @field_validator("arabic_disable", mode="before")
+    @field_validator("arabic_disable", "cors_origins", mode="before")
     @classmethod
     def _split_names(cls, value: object) -> object:
         if isinstance(value, str):
-            return frozenset(name.strip() for name in value.split(",") if name.strip())
+            return [name.strip() for name in value.split(",") if name.strip()]
         return value

@@ -42,6 +42,13 @@ class Engine(Protocol):
     def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
         """Index (insert or replace by id) one chunk; one item per document, in order."""
 
+    def delete_document(self, index: str, doc_id: str) -> bool:
+        """Remove one document by id; False if there was none."""
+
+    def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
+        """Sources of documents with an exact-field term matching `pattern` (a regex over
+        normalised terms, letters only), for search-as-you-type suggestions."""
+
     def refresh(self, index: str) -> None:
         """Make everything written so far visible to searches."""
 

@@ -151,6 +151,22 @@ class ClusterEngine:
             by_id.get(doc.id, BulkItem(doc.id, False, error="no bulk response")) for doc in docs
         ]
 
+    def delete_document(self, index: str, doc_id: str) -> bool:
+        try:
+            self.client.delete(index=index, id=doc_id, refresh=True)
+        except self.not_found_error:
+            return False
+        except self.connection_errors as error:
+            raise EngineUnavailable(f"{self.name} at {self.where} is unreachable") from error
+        return True
+
+    def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
+        body = wire.prefix_body(pattern, size)
+        response = self._call(
+            f"suggesting from {index!r}", self.client.search, index=index, body=body
+        )
+        return [hit["_source"] for hit in response["hits"]["hits"]]
+
     def refresh(self, index: str) -> None:
         self._call(f"refreshing {index!r}", self.client.indices.refresh, index=index)
 

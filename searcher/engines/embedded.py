@@ -211,7 +211,35 @@ class EmbeddedEngine:
         writer.commit()  # one atomic commit per chunk: a crash loses at most this chunk
         return items
 
+    def delete_document(self, index: str, doc_id: str) -> bool:
+        physical = self._resolve(index)
+        if not self._existing_ids(physical, [doc_id]):
+            return False
+        writer = self._writer(physical)
+        writer.delete_documents_by_term("id", doc_id)
+        writer.commit()
+        return True
+
+    def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
+        tindex = self._open(index)
+        tindex.reload()
+        searcher = tindex.searcher()
+        query = tantivy.Query.boolean_query(
+            [
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.regex_query(self.schema, _field(name), pattern),
+                )
+                for name in ("title.exact", "body.exact")
+            ]
+        )
+        hits = searcher.search(query, limit=size, count=False).hits
+        return [orjson.loads(searcher.doc(address)["source"][0]) for _, address in hits]
+
     def refresh(self, index: str) -> None:
+        # Writes are committed chunk by chunk already; ending the write session here also
+        # releases the writer's lock, so another process (or `searcher index`) can write next.
+        self._release(self._resolve(index))
         self._open(index).reload()
 
     def count(self, index: str) -> int:

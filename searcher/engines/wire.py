@@ -90,6 +90,22 @@ def parse_hits(response: dict[str, Any]) -> tuple[int, list[Hit]]:
     return (total["value"] if isinstance(total, dict) else int(total)), hits
 
 
+def prefix_body(pattern: str, size: int) -> dict[str, Any]:
+    """Documents with an exact-field term matching `pattern`, for suggestions."""
+    return {
+        "size": size,
+        "_source": ["title", "body"],
+        "query": {
+            "bool": {
+                "should": [
+                    {"regexp": {field: {"value": pattern}}}
+                    for field in ("title.exact", "body.exact")
+                ]
+            }
+        },
+    }
+
+
 def bulk_actions(index: str, docs: list[Document]) -> list[dict[str, Any]]:
     return [
         {"_op_type": "index", "_index": index, "_id": doc.id, "_source": doc.source()}

@@ -1,0 +1,234 @@
+/*
+ * searcher widget: an Arabic search box with suggestions and highlighted results.
+ *
+ *   <link rel="stylesheet" href="https://search.example/static/widget.css">
+ *   <div id="searcher"></div>
+ *   <script src="https://search.example/static/widget.js"
+ *           data-endpoint="https://search.example" defer></script>
+ *
+ * Optional attributes on the script tag: data-target (a CSS selector, default "#searcher"),
+ * data-placeholder, data-size (results per page, default 10).
+ *
+ * Safety: document text is only ever inserted with textContent; highlights are built from the
+ * API's plain-text snippet and [start, end) marks, never from HTML.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var endpoint = (script && script.dataset.endpoint) || "";
+  endpoint = endpoint.replace(/\/+$/, "");
+  var targetSelector = (script && script.dataset.target) || "#searcher";
+  var placeholder = (script && script.dataset.placeholder) || "ابحث…";
+  var pageSize = parseInt((script && script.dataset.size) || "10", 10);
+  var DEBOUNCE_MS = 200;
+  var TEXT = {
+    results: function (n) { return n + " نتيجة"; },
+    none: "لا توجد نتائج",
+    error: "تعذّر البحث الآن، حاول مرة أخرى",
+    search: "بحث",
+    label: "البحث في الموقع",
+    suggestions: "اقتراحات"
+  };
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  // A snippet {text, marks: [[start, end], ...]} as DOM nodes: text nodes and <mark> elements.
+  function renderSnippet(container, snippet) {
+    var text = snippet.text || "";
+    var cursor = 0;
+    (snippet.marks || []).forEach(function (mark) {
+      var start = mark[0], end = mark[1];
+      if (start < cursor || end > text.length) return;
+      container.appendChild(document.createTextNode(text.slice(cursor, start)));
+      container.appendChild(el("mark", {}, text.slice(start, end)));
+      cursor = end;
+    });
+    container.appendChild(document.createTextNode(text.slice(cursor)));
+  }
+
+  function mount(root) {
+    var uid = "searcher-" + Math.random().toString(36).slice(2, 8);
+    root.classList.add("searcher-widget");
+    root.setAttribute("dir", "rtl");
+    root.setAttribute("lang", "ar");
+
+    var form = el("form", { role: "search", "aria-label": TEXT.label });
+    var input = el("input", {
+      type: "search", id: uid + "-input", placeholder: placeholder, autocomplete: "off",
+      role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
+      "aria-controls": uid + "-listbox", "aria-label": TEXT.label, maxlength: "200"
+    });
+    var button = el("button", { type: "submit" }, TEXT.search);
+    var listbox = el("ul", { id: uid + "-listbox", role: "listbox", "aria-label": TEXT.suggestions,
+                             hidden: "" });
+    var status = el("p", { class: "searcher-status", role: "status", "aria-live": "polite" });
+    var results = el("ol", { class: "searcher-results" });
+    form.appendChild(input);
+    form.appendChild(button);
+    form.appendChild(listbox);
+    root.appendChild(form);
+    root.appendChild(status);
+    root.appendChild(results);
+
+    var active = -1;
+    var options = [];
+    var latest = 0;  // only the newest request may paint (responses can arrive out of order)
+
+    function closeList() {
+      listbox.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      options.forEach(function (option, i) {
+        option.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      active = index;
+      if (index >= 0) input.setAttribute("aria-activedescendant", options[index].id);
+      else input.removeAttribute("aria-activedescendant");
+    }
+
+    function showSuggestions(words) {
+      listbox.textContent = "";
+      options = words.map(function (word, i) {
+        var option = el("li", { id: uid + "-opt-" + i, role: "option", "aria-selected": "false" }, word);
+        option.addEventListener("mousedown", function (event) {
+          event.preventDefault();
+          choose(word);
+        });
+        listbox.appendChild(option);
+        return option;
+      });
+      if (options.length) {
+        listbox.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      } else {
+        closeList();
+      }
+      active = -1;
+    }
+
+    function replaceLastWord(word) {
+      var parts = input.value.replace(/\s+$/, "").split(/\s+/);
+      parts[parts.length - 1] = word;
+      return parts.join(" ");
+    }
+
+    function choose(word) {
+      input.value = replaceLastWord(word);
+      closeList();
+      search(input.value);
+    }
+
+    function getJSON(path) {
+      return fetch(endpoint + path, { headers: { Accept: "application/json" } }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      });
+    }
+
+    function showResults(data) {
+      results.textContent = "";
+      status.classList.remove("searcher-error");
+      if (!data.hits.length) {
+        status.textContent = TEXT.none;
+        return;
+      }
+      status.textContent = TEXT.results(data.total);
+      data.hits.forEach(function (hit) {
+        var item = el("li", { class: "searcher-hit", "data-id": hit.id });
+        var title = el(hit.url ? "a" : "span", hit.url ? { href: hit.url } : {}, hit.title || hit.id);
+        title.classList.add("searcher-title");
+        var snippet = el("p", { class: "searcher-snippet" });
+        renderSnippet(snippet, hit.snippet);
+        item.appendChild(title);
+        item.appendChild(snippet);
+        results.appendChild(item);
+      });
+    }
+
+    function showError() {
+      results.textContent = "";
+      status.textContent = TEXT.error;
+      status.classList.add("searcher-error");
+    }
+
+    function search(query) {
+      query = query.trim();
+      var ticket = ++latest;
+      if (!query) {
+        results.textContent = "";
+        status.textContent = "";
+        return;
+      }
+      getJSON("/search?size=" + pageSize + "&q=" + encodeURIComponent(query)).then(function (data) {
+        if (ticket === latest) showResults(data);
+      }, function () {
+        if (ticket === latest) showError();
+      });
+    }
+
+    var suggestLater = debounce(function (query) {
+      if (query.trim().length < 2) { closeList(); return; }
+      getJSON("/suggest?q=" + encodeURIComponent(query)).then(function (data) {
+        if (input.value === query) showSuggestions(data.suggestions);
+      }, closeList);
+    }, DEBOUNCE_MS);
+    var searchLater = debounce(search, DEBOUNCE_MS * 2);
+
+    input.addEventListener("input", function () {
+      suggestLater(input.value);
+      searchLater(input.value);
+    });
+
+    input.addEventListener("keydown", function (event) {
+      var open = !listbox.hidden && options.length;
+      if (event.key === "ArrowDown" && open) {
+        event.preventDefault();
+        highlight((active + 1) % options.length);
+      } else if (event.key === "ArrowUp" && open) {
+        event.preventDefault();
+        highlight(active <= 0 ? options.length - 1 : active - 1);
+      } else if (event.key === "Enter" && open && active >= 0) {
+        event.preventDefault();
+        choose(options[active].textContent);
+      } else if (event.key === "Escape") {
+        if (open) closeList();
+        else { input.value = ""; search(""); }
+      }
+    });
+
+    input.addEventListener("blur", function () { setTimeout(closeList, 100); });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      closeList();
+      search(input.value);
+    });
+  }
+
+  function start() {
+    var root = document.querySelector(targetSelector);
+    if (root) mount(root);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
