@@ -78,10 +78,9 @@ def to_html(snippet: Snippet) -> str:
 def spans_for(analyzer: ArabicAnalyzer, text: str, plan: QueryPlan) -> list[tuple[int, int]]:
     """Where the plan's terms occur in `text`, found with the Python analysis (original offsets)."""
     stemmed_terms, exact_terms = highlight_terms(plan)
-    stemmed, exact = analyzer.analyse(text)
-    spans = {(t.start, t.end) for t in stemmed if t.term in stemmed_terms}
-    spans.update((t.start, t.end) for t in exact if t.term in exact_terms)
-    return sorted(spans)
+    return analyzer.spans(
+        text, lambda stemmed, exact: stemmed in stemmed_terms or exact in exact_terms
+    )
 
 
 def python_snippet(analyzer: ArabicAnalyzer, title: str, body: str, plan: QueryPlan) -> Snippet:

@@ -17,7 +17,7 @@ from searcher.engines.base import Engine
 
 CLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
 MIN_PREFIX = 2  # one letter matches half the dictionary
-SOURCES = 30  # documents read per suggestion request
+SOURCES = 20  # documents read per suggestion request
 # Display forms keep letters as written and drop only what clutters a suggestion list.
 _DISPLAY = ArabicAnalyzer(
     disabled={r.name for r in RULES} - {"harakat", "quranic_marks", "tatweel", "invisible_marks"}
@@ -39,11 +39,11 @@ def suggest(
     pattern = pattern_for(words[-1])
     matcher = regex.compile(pattern)
     counts: Counter[str] = Counter()
+    matches = lambda _stemmed, exact: matcher.fullmatch(exact) is not None  # noqa: E731
     for source in engine.prefix_sources(index, pattern, SOURCES):
         for field in ("title", "body"):
-            text_ = source.get(field) or ""
-            for token in analyzer.analyse(text_)[1]:
-                if matcher.fullmatch(token.term):
-                    counts[_DISPLAY.normalise(text_[token.start : token.end])] += 1
+            text = source.get(field) or ""
+            for start, end in analyzer.spans(text, matches):
+                counts[_DISPLAY.normalise(text[start:end])] += 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
     return [word for word, _ in ranked[:size]]

@@ -12,7 +12,7 @@ mark the word the reader actually sees (with its harakat) rather than its normal
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -162,6 +162,21 @@ class ArabicAnalyzer:
                     stemmed.append(Token(stemmed_term, start, end, position))
                 position += 1
         return stemmed, exact
+
+    def spans(self, text: str, wanted: Callable[[str | None, str], bool]) -> list[tuple[int, int]]:
+        """Original-text spans of the words for which ``wanted(stemmed_term, exact_term)`` holds.
+
+        The same walk as `analyse`, without building tokens: snippets and suggestions scan whole
+        documents per request, so this is their hot path.
+        """
+        found = []
+        for match in self._token_re.finditer(text):
+            word = self._word(match.group())
+            for exact_term, stemmed_term in zip(word.exact, word.stemmed, strict=True):
+                if wanted(stemmed_term, exact_term):
+                    found.append((match.start() + word.skip, match.end()))
+                    break
+        return found
 
     def tokens(self, text: str, *, stemmed: bool = True) -> list[Token]:
         """The stemmed (default) or exact tokens of `text`; see `analyse`."""
