@@ -97,6 +97,12 @@ def dump_options(command: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Documents per bulk request.",
         ),
+        click.option(
+            "--max-bytes",
+            default=dump.DEFAULT_MAX_BYTES,
+            show_default=True,
+            help="Largest record accepted; bigger ones are rejected unread.",
+        ),
         click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
     ]
     for option in reversed(options):
@@ -114,13 +120,14 @@ class DumpRun:
         fmt: str | None,
         rejects: Path | None,
         fields: dump.FieldMap,
+        max_bytes: int,
     ) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.source = dump.Source(source)
         self.rejects = RejectsFile(
             rejects or settings.data_dir / "rejects" / f"{settings.index}-{stamp}.jsonl"
         )
-        self.records = dump.read_source(self.source, fmt, fields)  # type: ignore[arg-type]
+        self.records = dump.read_source(self.source, fmt, fields, max_bytes)  # type: ignore[arg-type]
         self.bar = tqdm(
             total=self.source.size,
             unit="B",
@@ -142,17 +149,19 @@ class DumpRun:
         self.rejects.close()
 
 
-def _finish(summary: dict[str, Any], line: str, as_json: bool) -> None:
-    """Print the summary; exit 3 when records were rejected."""
+def _finish(summary: dict[str, Any], line: str, as_json: bool, run: DumpRun) -> None:
+    """Print the summary (and the first rejects, as FILE:LINE: reason); exit 3 if any."""
     if as_json:
         _echo_json(summary)
     else:
         click.echo(line)
-        if summary["rejected"]:
-            click.echo(
-                f"rejected records (line, reason) are in {summary['rejects_file']}", err=True
-            )
     if summary["rejected"]:
+        for line_no, reason in run.rejects.first:
+            click.echo(f"{run.source.name}:{line_no}: {reason}", err=True)
+        more = summary["rejected"] - len(run.rejects.first)
+        if more > 0:
+            click.echo(f"… and {more} more", err=True)
+        click.echo(f"every rejected record is in {summary['rejects_file']}", err=True)
         sys.exit(EXIT_REJECTS)
 
 
@@ -175,6 +184,7 @@ def index_command(
     text_field: str,
     rejects: Path | None,
     chunk_size: int,
+    max_bytes: int,
     as_json: bool,
 ) -> None:
     """Index documents from SOURCE (a file, or - for stdin) into --index.
@@ -185,7 +195,7 @@ def index_command(
     """
     fields = dump.FieldMap(id=id_field, title=title_field, text=text_field)
     engine = open_engine(settings)
-    run = DumpRun(settings, source, fmt, rejects, fields)
+    run = DumpRun(settings, source, fmt, rejects, fields, max_bytes)
     try:
         report = index_records(
             engine,
@@ -198,7 +208,9 @@ def index_command(
     finally:
         run.close()
         engine.close()
-    _finish(report.as_dict(), _summary_line(report, f"{settings.engine}:{settings.index}"), as_json)
+    _finish(
+        report.as_dict(), _summary_line(report, f"{settings.engine}:{settings.index}"), as_json, run
+    )
 
 
 @main.command("reindex")
@@ -219,6 +231,7 @@ def reindex_command(
     text_field: str,
     rejects: Path | None,
     chunk_size: int,
+    max_bytes: int,
     as_json: bool,
     keep: int,
 ) -> None:
@@ -234,7 +247,7 @@ def reindex_command(
         settings.data_dir / "checkpoints" / f"{settings.engine}-{settings.index}.json",
         source=str(Path(source).resolve()) if source != "-" else "-",
     )
-    run = DumpRun(settings, source, fmt, rejects, fields)
+    run = DumpRun(settings, source, fmt, rejects, fields, max_bytes)
     try:
         report = reindex(
             engine,
@@ -255,7 +268,7 @@ def reindex_command(
         line += f", resumed after line {report.resumed_from_line}"
     if report.pruned:
         line += f", pruned {', '.join(report.pruned)}"
-    _finish(report.as_dict(), line, as_json)
+    _finish(report.as_dict(), line, as_json, run)
 
 
 def _terminal_snippet(snippet: Snippet) -> str:

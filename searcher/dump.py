@@ -14,6 +14,7 @@ import csv
 import gzip
 import io
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,16 +132,51 @@ def _raw_text(line: bytes) -> str:
     return line.decode("utf-8", errors="backslashreplace").rstrip("\r\n")
 
 
-def _json_lines(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Document | Reject]]:
+def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes, int]]:
+    """(line number, line, its size) with memory bounded by `max_bytes`: an over-long line is
+    skipped in chunks and yielded as only its first bytes (the caller sees size > max_bytes)."""
+    line_no = 0
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        line_no += 1
+        size = len(line)
+        if size > max_bytes and not line.endswith(b"\n"):
+            head = line[:200]
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(1 << 20)
+                size += len(line)
+            yield line_no, head, size
+        else:
+            yield line_no, line, size
+
+
+def _decode(line: bytes) -> str:
+    """The line as text, or UnicodeDecodeError naming the byte (mixed encodings, Latin-1…)."""
+    return line.decode("utf-8")
+
+
+def _json_lines(
+    stream: BinaryIO, fields: FieldMap, max_bytes: int
+) -> Iterator[tuple[int, Document | Reject]]:
     """JSON lines, where a line may also be an ES export hit or a bulk action + source pair."""
     pending_action: tuple[int, dict[str, Any]] | None = None
-    for line_no, line in enumerate(stream, start=1):
+    for line_no, line, size in _lines(stream, max_bytes):
         if line_no == 1:
             line = line.removeprefix(_BOM)
+        if size > max_bytes:
+            reason = f"record is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)"
+            yield line_no, Reject(line_no, reason, _raw_text(line[:200]) + "…")
+            continue
         if not line.strip():
             continue
         try:
-            obj = orjson.loads(line)
+            obj = orjson.loads(_decode(line))
+        except UnicodeDecodeError as error:
+            reason = f"invalid UTF-8 at byte {error.start} (is the file in another encoding?)"
+            yield line_no, Reject(line_no, reason, _raw_text(line))
+            continue
         except orjson.JSONDecodeError as error:
             yield line_no, Reject(line_no, f"invalid JSON: {error}", _raw_text(line))
             continue
@@ -176,8 +212,11 @@ def _json_lines(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Docum
         )
 
 
-def _json_array(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Document | Reject]]:
-    """A JSON array.  Records are numbered by position (1-based): arrays have no useful lines."""
+def _json_array(
+    stream: BinaryIO, fields: FieldMap, max_bytes: int
+) -> Iterator[tuple[int, Document | Reject]]:
+    """A JSON array, read whole (use JSON lines for big dumps).  Records are numbered by
+    position (1-based): arrays have no useful lines."""
     data = stream.read()
     try:
         items = orjson.loads(data.removeprefix(_BOM))
@@ -194,7 +233,10 @@ def _json_array(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Docum
             yield number, result
 
 
-def _csv_rows(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Document | Reject]]:
+def _csv_rows(
+    stream: BinaryIO, fields: FieldMap, max_bytes: int
+) -> Iterator[tuple[int, Document | Reject]]:
+    csv.field_size_limit(max_bytes)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.DictReader(text)
     for row in reader:
@@ -223,23 +265,44 @@ def _csv_rows(stream: BinaryIO, fields: FieldMap) -> Iterator[tuple[int, Documen
 _READERS = {"jsonl": _json_lines, "es": _json_lines, "json": _json_array, "csv": _csv_rows}
 
 
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # one record; bigger ones are rejected, not loaded
+
+
 def read_source(
-    source: Source, format: Format | None = None, fields: FieldMap | None = None
+    source: Source,
+    format: Format | None = None,
+    fields: FieldMap | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[tuple[int, Document | Reject]]:
-    """Records of an opened `Source`, read lazily."""
+    """Records of an opened `Source`, read lazily.
+
+    A truncated or corrupt gzip stream ends the read with one `Reject` after the last good line
+    (everything before it is kept).
+    """
     fields = fields or FieldMap()
     fmt = format or guess_format(source.name, source.stream.peek(64)[:64])  # type: ignore[attr-defined]
     if fmt not in _READERS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    yield from _READERS[fmt](source.stream, fields)
+    last = 0
+    try:
+        for last, record in _READERS[fmt](source.stream, fields, max_bytes):
+            yield last, record
+    except (EOFError, OSError, zlib.error) as error:
+        reason = f"{source.name} is truncated or corrupt after record {last}: {error}"
+        yield last + 1, Reject(last + 1, reason, "")
+    except csv.Error as error:
+        yield last + 1, Reject(last + 1, f"unreadable CSV: {error}", "")
 
 
 def read(
-    source: str | Path | BinaryIO, format: Format | None = None, fields: FieldMap | None = None
+    source: str | Path | BinaryIO,
+    format: Format | None = None,
+    fields: FieldMap | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[tuple[int, Document | Reject]]:
     """Open `source` (a path, ``-`` for stdin, or a binary file) and yield its records."""
     opened = Source(source)
     try:
-        yield from read_source(opened, format, fields)
+        yield from read_source(opened, format, fields, max_bytes)
     finally:
         opened.close()

@@ -25,9 +25,12 @@ DEFAULT_CHUNK_SIZE = 500
 class RejectsFile:
     """A JSON-lines file of rejected records, created only when the first reject arrives."""
 
+    SHOWN = 10  # how many rejects a run keeps in memory to print
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
+        self.first: list[tuple[int, str]] = []  # (line, reason) of the first SHOWN rejects
         self._fp: IO[bytes] | None = None
 
     def add(self, line: int, reason: str, raw: str, doc_id: str | None = None) -> None:
@@ -38,6 +41,8 @@ class RejectsFile:
         self._fp.write(orjson.dumps(record) + b"\n")
         self._fp.flush()
         self.count += 1
+        if len(self.first) < self.SHOWN:
+            self.first.append((line, reason))
 
     def close(self) -> None:
         if self._fp is not None:

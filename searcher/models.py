@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+_CONTROLS = dict.fromkeys(_CONTROL_CHARS)
+_HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_CHARS) + "]")
 
 
 class Document(BaseModel):
@@ -36,6 +41,13 @@ class Document(BaseModel):
     @classmethod
     def _text_or_empty(cls, value: Any) -> Any:
         return "" if value is None else value
+
+    @field_validator("title", "body")
+    @classmethod
+    def _no_control_characters(cls, value: str) -> str:
+        # NUL and other C0/C1 controls are never text; engines and terminals choke on them.
+        # Tabs and newlines stay; so do bidi marks and joiners (the Arabic rules handle those).
+        return value.translate(_CONTROLS) if _HAS_CONTROL.search(value) else value
 
     @field_validator("tags", mode="before")
     @classmethod

@@ -28,7 +28,7 @@ def dump(tmp_path: Path) -> Path:
 
 def run(*args: str, input: str | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout
 
 
 def test_index_then_search_json(tmp_path: Path, dump: Path) -> None:

@@ -40,11 +40,13 @@
 
   function debounce(fn, ms) {
     var timer = null;
-    return function () {
+    var later = function () {
       var args = arguments;
       clearTimeout(timer);
       timer = setTimeout(function () { fn.apply(null, args); }, ms);
     };
+    later.cancel = function () { clearTimeout(timer); };
+    return later;
   }
 
   // A snippet {text, marks: [[start, end], ...]} as DOM nodes: text nodes and <mark> elements.
@@ -134,6 +136,8 @@
     function choose(word) {
       input.value = replaceLastWord(word);
       closeList();
+      suggestLater.cancel();  // typing's pending calls must not repaint over the choice
+      searchLater.cancel();
       search(input.value);
     }
 
@@ -191,11 +195,12 @@
         if (input.value === query) showSuggestions(data.suggestions);
       }, closeList);
     }, DEBOUNCE_MS);
-    var searchLater = debounce(search, DEBOUNCE_MS * 2);
+    // Searches what the box holds when the pause ends, not what it held at the keystroke.
+    var searchLater = debounce(function () { search(input.value); }, DEBOUNCE_MS * 2);
 
     input.addEventListener("input", function () {
       suggestLater(input.value);
-      searchLater(input.value);
+      searchLater();
     });
 
     input.addEventListener("keydown", function (event) {
@@ -220,6 +225,8 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       closeList();
+      suggestLater.cancel();
+      searchLater.cancel();
       search(input.value);
     });
   }
