@@ -4,6 +4,8 @@
     python scripts/engines.py start [elasticsearch] [opensearch]   # prints NAME=URL lines
     python scripts/engines.py stop
     python scripts/engines.py status
+    python scripts/engines.py kill opensearch      # SIGKILL, as a crash (fault tests)
+    python scripts/engines.py resume opensearch    # start again on the data it had
 
 Everything comes from Maven Central (checked against its .sha1 files) and is cached under
 ``$SEARCHER_ENGINES_CACHE`` (default ``~/.cache/searcher/engines``):
@@ -24,6 +26,7 @@ Stdlib only: this runs before (and beside) the project's environment.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -137,6 +140,9 @@ NODES = {
         home_env="OPENSEARCH_JAVA_HOME",
         opts_env="OPENSEARCH_JAVA_OPTS",
         config_file="opensearch.yml",
+        # A tiny write queue, so the fault tests can provoke 429 es_rejected_execution_exception
+        # with a few concurrent writers; single-writer indexing never fills it.
+        settings={"thread_pool.write.queue_size": "2"},
         modules=(
             Module(
                 name="lang-painless",
@@ -323,12 +329,24 @@ def _log_tail(node: Node, lines: int = 40) -> str:
     return "\n".join(line for text in texts for line in text)
 
 
-def start(node: Node) -> None:
+def _installed_home(node: Node) -> Path | None:
+    homes = (
+        [p for p in node.run_dir.iterdir() if p.is_dir() and (p / "bin").is_dir()]
+        if (node.run_dir.is_dir())
+        else []
+    )
+    return homes[0] if homes else None
+
+
+def start(node: Node, fresh: bool = True) -> None:
+    """Start `node`: on a fresh install and empty data dir, or (fresh=False, after `kill`) on
+    the data it had, as a crashed node comes back."""
     if healthy(node):
         log(f"{node.name} already running at {node.url}")
         return
     java_home = find_java(node.min_java, node.max_java)
-    home = install(node, java_home)
+    home = None if fresh else _installed_home(node)
+    home = home or install(node, java_home)
     user = _ensure_user()
     if user is not None:
         subprocess.run(
@@ -368,6 +386,19 @@ def start(node: Node) -> None:
     )
 
 
+def kill(node: Node) -> None:
+    """SIGKILL the node, as a crash would: no flush, no goodbye.  Its data stays for `resume`."""
+    pid_file = _pid_file(node)
+    if pid_file.is_file():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid_file.read_text().strip()), signal.SIGKILL)
+        pid_file.unlink(missing_ok=True)
+        deadline = time.monotonic() + 30
+        while healthy(node) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        log(f"killed {node.name}")
+
+
 def stop(node: Node) -> None:
     pid_file = _pid_file(node)
     if not pid_file.is_file():
@@ -393,11 +424,14 @@ def stop(node: Node) -> None:
 def main(argv: list[str]) -> None:
     command, *names = argv or ["status"]
     chosen = [NODES[n] for n in names] if names else list(NODES.values())
-    if command == "start":
+    if command in ("start", "resume"):
         for node in chosen:
-            start(node)
+            start(node, fresh=command == "start")
         for node in chosen:
             print(f"SEARCHER_TEST_{node.name.upper()}_URL={node.url}")
+    elif command == "kill":
+        for node in chosen:
+            kill(node)
     elif command == "stop":
         for node in chosen:
             stop(node)
@@ -406,7 +440,7 @@ def main(argv: list[str]) -> None:
             print(f"{node.name}\t{node.url}\t{'up' if healthy(node) else 'down'}")
     else:
         raise SystemExit(
-            f"usage: {Path(__file__).name} start|stop|status [elasticsearch] [opensearch]"
+            f"usage: {Path(__file__).name} start|stop|status|kill|resume [elasticsearch] [opensearch]"
         )
 
 
