@@ -440,7 +440,8 @@ def main(argv: list[str]) -> None:
             print(f"{node.name}\t{node.url}\t{'up' if healthy(node) else 'down'}")
     else:
         raise SystemExit(
-            f"usage: {Path(__file__).name} start|stop|status|kill|resume [elasticsearch] [opensearch]"
+            f"usage: {Path(__file__).name} start|stop|status|kill|resume "
+            "[elasticsearch] [opensearch]"
         )
 
 

@@ -34,15 +34,25 @@ def index(tmp_path: Path, name: str, content: bytes, *args: str) -> tuple[Result
     dump.write_bytes(content)
     rejects = tmp_path / "rejects.jsonl"
     result = CliRunner().invoke(
-        main, ["index", str(dump), "--data-dir", str(tmp_path / "data"), "--rejects", str(rejects),
-               "--json", *args],
+        main,
+        [
+            "index",
+            str(dump),
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--rejects",
+            str(rejects),
+            "--json",
+            *args,
+        ],
     )
     kept = [json.loads(x) for x in rejects.read_text().splitlines()] if rejects.exists() else []
     return result, kept
 
 
 def found(tmp_path: Path, query: str) -> list[str]:
-    result = CliRunner().invoke(main, ["search", query, "--json", "--data-dir", str(tmp_path / "data")])
+    args = ["search", query, "--json", "--data-dir", str(tmp_path / "data")]
+    result = CliRunner().invoke(main, args)
     return [hit["id"] for hit in json.loads(result.stdout)["hits"]]
 
 
@@ -98,7 +108,8 @@ def test_records_that_cannot_be_documents(tmp_path: Path, bad: bytes, reason: st
 
 
 def test_duplicate_ids_last_wins_and_is_reported(tmp_path: Path) -> None:
-    twice = line({"id": "dup", "body": "النسخة الأولى"}) + line({"id": "dup", "body": "النسخة الثانية"})
+    first, second = {"id": "dup", "body": "النسخة الأولى"}, {"id": "dup", "body": "النسخة الثانية"}
+    twice = line(first) + line(second)
     result, _ = index(tmp_path, "dup.jsonl", twice)
     summary = json.loads(result.stdout)
     assert (summary["indexed"], summary["replaced"]) == (2, 1)
@@ -112,8 +123,18 @@ def test_a_50_mb_document_is_rejected_without_loading_it(tmp_path: Path) -> None
     data = tmp_path / "data"
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     done = subprocess.run(
-        [sys.executable, "-m", "searcher.cli", "index", str(dump), "--data-dir", str(data), "--json"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "searcher.cli",
+            "index",
+            str(dump),
+            "--data-dir",
+            str(data),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
     )
     peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     assert done.returncode == EXIT_REJECTS
