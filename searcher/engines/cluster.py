@@ -123,6 +123,12 @@ class ClusterEngine:
     # -- writing --------------------------------------------------------------------------------
 
     def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
+        """One chunk through the client's bulk helper (429s retried with backoff).
+
+        A document the engine refuses is a failed item (it goes to the rejects file).  A chunk
+        the engine never answered (node down, connection cut) is NOT: that raises, so the
+        checkpoint stays before this chunk and a rerun sends it again.
+        """
         items = []
         results = type(self).streaming_bulk(
             self.client,
@@ -131,7 +137,7 @@ class ClusterEngine:
             max_retries=BULK_MAX_RETRIES,
             initial_backoff=BULK_INITIAL_BACKOFF,
             raise_on_error=False,
-            raise_on_exception=False,
+            raise_on_exception=True,
         )
         try:
             for ok, item in results:
@@ -143,8 +149,13 @@ class ClusterEngine:
                     items.append(BulkItem(doc_id, False, error=wire.bulk_error(item)))
         except self.connection_errors as error:
             raise EngineUnavailable(
-                f"{self.name} at {self.where} became unreachable during bulk indexing"
-            ) from error
+                f"{self.name} at {self.where} became unreachable during bulk indexing "
+                f"({type(error).__name__}); rerun to resume"
+            ) from None
+        except self.api_error as error:
+            raise SearcherError(
+                f"{self.name} at {self.where} refused a bulk request: {error}"
+            ) from None
         # streaming_bulk keeps request order within a chunk; map back by id to be certain.
         by_id = {item.id: item for item in items}
         return [

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -226,15 +227,30 @@ class EmbeddedEngine:
         writer = self._writer(physical)
         seen = self._existing_ids(physical, [doc.id for doc in docs]) if docs else set()
         items = []
-        for doc in docs:
-            replaced = doc.id in seen
-            if replaced:
-                writer.delete_documents_by_term("id", doc.id)
-            writer.add_document(self._document(doc))
-            seen.add(doc.id)
-            items.append(BulkItem(doc.id, ok=True, replaced=replaced))
-        writer.commit()  # one atomic commit per chunk: a crash loses at most this chunk
+        try:
+            for doc in docs:
+                replaced = doc.id in seen
+                if replaced:
+                    writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(self._document(doc))
+                seen.add(doc.id)
+                items.append(BulkItem(doc.id, ok=True, replaced=replaced))
+            writer.commit()  # one atomic commit per chunk: a crash loses at most this chunk
+        except ValueError as error:
+            raise self._write_failed(physical, error) from error
         return items
+
+    def _write_failed(self, physical: str, error: Exception) -> SearcherError:
+        """Tantivy reports any I/O failure as a dead writer; say what it most likely was."""
+        self._writers.pop(physical, None)  # a writer that failed once is unusable
+        self._indices.pop(physical, None)
+        path = self._index_dir(physical)
+        free = shutil.disk_usage(path).free
+        return SearcherError(
+            f"writing the embedded index {physical!r} in {path} failed ({free / 1e6:,.0f} MB free "
+            f"on that disk; full disk or a file size limit?): {error}. The index keeps its last "
+            "commit; rerun once there is room"
+        )
 
     @_serialised
     def delete_document(self, index: str, doc_id: str) -> bool:
