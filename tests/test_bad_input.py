@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -121,22 +120,17 @@ def test_a_50_mb_document_is_rejected_without_loading_it(tmp_path: Path) -> None
     dump = tmp_path / "huge.jsonl"
     dump.write_bytes(line(GOOD[0]) + huge + line(GOOD[1]))
     data = tmp_path / "data"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "searcher.cli",
-            "index",
-            str(dump),
-            "--data-dir",
-            str(data),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
+    # The child reports its own peak RSS as it exits (RUSAGE_CHILDREN would mix in other tests).
+    script = (
+        "import atexit, resource, sys\n"
+        "atexit.register(lambda: print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF)"
+        ".ru_maxrss, file=sys.stderr))\n"
+        "from searcher.cli import main\n"
+        f"sys.argv = ['searcher', 'index', {str(dump)!r}, '--data-dir', {str(data)!r}, '--json']\n"
+        "main()\n"
     )
-    peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    peak_mb = int(done.stderr.split("PEAK_KB")[1].split()[0]) / 1024
     assert done.returncode == EXIT_REJECTS
     assert "huge.jsonl:2: record is" in done.stderr and "over the limit" in done.stderr
     assert json.loads(done.stdout)["indexed"] == 2

@@ -189,7 +189,7 @@ def test_closed_index_is_a_clear_error(
     opensearch.create_index(index)
     opensearch.client.indices.close(index=index)  # type: ignore[attr-defined]
     try:
-        with pytest.raises(SearcherError, match="index_closed_exception|closed"):
+        with pytest.raises(SearcherError, match=r"index_closed_exception|closed"):
             opensearch.search(index, parse("كتاب", ArabicAnalyzer()))
         done = cli(opensearch_url, tmp_path, "search", "كتاب", "--index", index)
         assert done.returncode == 1 and "closed" in done.stderr and "Traceback" not in done.stderr
