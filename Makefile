@@ -23,10 +23,10 @@ test: bootstrap
 
 ## Start the test nodes and leave them running (prints the URLs to export).
 engines: bootstrap
-	$(UV) run python scripts/engines.py start
+	$(UV) run python scripts/nodes.py start
 
 engines-stop:
-	$(UV) run python scripts/engines.py stop
+	$(UV) run python scripts/nodes.py stop
 
 lint: bootstrap
 	$(UV) run ruff check .

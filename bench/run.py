@@ -157,7 +157,7 @@ def bench_embedded(docs: list[Document], chunk: int) -> tuple[dict, dict]:
 
 def bench_engine(name: str, url: str, docs: list[Document], chunk: int, rounds: int = 3) -> dict:
     """Our pipeline vs `helpers.bulk`, alternating (the node warms up as it goes), medians."""
-    analysis = "builtin" if name == "elasticsearch" else "arabic"  # see scripts/engines.py
+    analysis = "builtin" if name == "elasticsearch" else "arabic"  # see scripts/nodes.py
     engine = open_engine(Settings(engine=name, url=url, engine_analysis=analysis))
     helpers = __import__(
         "elasticsearch.helpers" if name == "elasticsearch" else "opensearchpy.helpers",

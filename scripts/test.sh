@@ -20,8 +20,8 @@ fi
 uv run ruff check .
 uv run ruff format --check .
 
-urls=$(uv run python scripts/engines.py start)
-trap 'uv run python scripts/engines.py stop || true' EXIT
+urls=$(uv run python scripts/nodes.py start)
+trap 'uv run python scripts/nodes.py stop || true' EXIT
 for assignment in $urls; do
   export "$assignment"
 done

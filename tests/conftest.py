@@ -1,6 +1,6 @@
 """Shared fixtures: the real-text fixtures, a fresh embedded engine, and the real engine nodes.
 
-Engine nodes come from `scripts/engines.py` (started by `make test` and `.ci/run`), which exports
+Engine nodes come from `scripts/nodes.py` (started by `make test` and `.ci/run`), which exports
 SEARCHER_TEST_ELASTICSEARCH_URL / SEARCHER_TEST_OPENSEARCH_URL.  Without them the engine tests
 skip on a laptop, but under CI=true a missing engine FAILS the run: CI must prove the real path.
 """

@@ -87,7 +87,7 @@ def test_node_killed_mid_reindex_then_rerun_holds_every_document_once(
         if checkpoint.exists() and json.loads(checkpoint.read_text() or "{}").get("line", 0) >= 500:
             break
         time.sleep(0.02)
-    engines = [sys.executable, str(ROOT / "scripts" / "engines.py")]
+    engines = [sys.executable, str(ROOT / "scripts" / "nodes.py")]
     subprocess.run([*engines, "kill", "opensearch"], check=True, capture_output=True)
     _, err = run.communicate(timeout=300)
     assert run.returncode == 1 and "unreachable" in err

@@ -1,4 +1,4 @@
-"""Elasticsearch and OpenSearch for real: nodes started by scripts/engines.py.
+"""Elasticsearch and OpenSearch for real: nodes started by scripts/nodes.py.
 
 OpenSearch carries the analysis-common module, so it runs the production Arabic template:
 parity with Python, cross-engine rankings and zero-downtime reindex are proved there.

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Real single-node Elasticsearch and OpenSearch for the tests, without Docker.
 
-    python scripts/engines.py start [elasticsearch] [opensearch]   # prints NAME=URL lines
-    python scripts/engines.py stop
-    python scripts/engines.py status
-    python scripts/engines.py kill opensearch      # SIGKILL, as a crash (fault tests)
-    python scripts/engines.py resume opensearch    # start again on the data it had
+    python scripts/nodes.py start [elasticsearch] [opensearch]   # prints NAME=URL lines
+    python scripts/nodes.py stop
+    python scripts/nodes.py status
+    python scripts/nodes.py kill opensearch      # SIGKILL, as a crash (fault tests)
+    python scripts/nodes.py resume opensearch    # start again on the data it had
 
 Everything comes from Maven Central (checked against its .sha1 files) and is cached under
 ``$SEARCHER_ENGINES_CACHE`` (default ``~/.cache/searcher/engines``):
@@ -44,9 +44,9 @@ from pathlib import Path
 
 MAVEN = "https://repo1.maven.org/maven2"
 CACHE = Path(os.environ.get("SEARCHER_ENGINES_CACHE", Path.home() / ".cache/searcher/engines"))
-RUN_USER = "searcher-engines"
+RUN_USER = "searcher-nodes"
 # Where nodes run: readable by the unprivileged user when we are root (root's home is not).
-RUN_ROOT = Path("/var/tmp/searcher-engines") if os.geteuid() == 0 else CACHE / "run"
+RUN_ROOT = Path("/var/tmp/searcher-nodes") if os.geteuid() == 0 else CACHE / "run"
 HEAP = os.environ.get("SEARCHER_ENGINES_HEAP", "512m")
 START_TIMEOUT_S = 240
 
@@ -120,8 +120,8 @@ NODES = {
         distribution="org.elasticsearch.distribution.integ-test-zip:elasticsearch",
         min_java=21,
         max_java=99,
-        http_port=9250,
-        transport_port=9350,
+        http_port=9280,
+        transport_port=9380,
         home_env="ES_JAVA_HOME",
         opts_env="ES_JAVA_OPTS",
         config_file="elasticsearch.yml",
@@ -135,8 +135,8 @@ NODES = {
         distribution="org.opensearch.distribution.integ-test-zip:opensearch",
         min_java=11,
         max_java=21,
-        http_port=9260,
-        transport_port=9360,
+        http_port=9290,
+        transport_port=9390,
         home_env="OPENSEARCH_JAVA_HOME",
         opts_env="OPENSEARCH_JAVA_OPTS",
         config_file="opensearch.yml",
@@ -174,7 +174,7 @@ NODES = {
 
 
 def log(message: str) -> None:
-    print(f"engines: {message}", file=sys.stderr, flush=True)
+    print(f"nodes: {message}", file=sys.stderr, flush=True)
 
 
 # -- downloads ----------------------------------------------------------------------------------
@@ -185,9 +185,9 @@ def _fetch(url: str) -> bytes:
         with urllib.request.urlopen(url, timeout=120) as response:
             return response.read()
     except urllib.error.HTTPError as error:
-        raise SystemExit(f"engines: download failed: {url}: HTTP {error.code}") from None
+        raise SystemExit(f"nodes: download failed: {url}: HTTP {error.code}") from None
     except urllib.error.URLError as error:
-        raise SystemExit(f"engines: download failed: {url}: {error.reason}") from None
+        raise SystemExit(f"nodes: download failed: {url}: {error.reason}") from None
 
 
 def download(url: str) -> Path:
@@ -201,7 +201,7 @@ def download(url: str) -> Path:
     expected = _fetch(url + ".sha1").decode().split()[0].strip()
     actual = hashlib.sha1(data).hexdigest()
     if actual != expected:
-        raise SystemExit(f"engines: checksum mismatch for {url}: {actual} != {expected}")
+        raise SystemExit(f"nodes: checksum mismatch for {url}: {actual} != {expected}")
     partial = target.with_suffix(".partial")
     partial.write_bytes(data)
     partial.rename(target)
@@ -233,7 +233,7 @@ def find_java(min_major: int, max_major: int) -> Path:
         if min_major <= _java_major(home) <= max_major and (home / "bin/java").exists():
             return home
     raise SystemExit(
-        f"engines: no JDK {min_major}..{max_major} found (set JAVA_HOME); looked in {candidates}"
+        f"nodes: no JDK {min_major}..{max_major} found (set JAVA_HOME); looked in {candidates}"
     )
 
 
@@ -261,7 +261,7 @@ def _write_module(home: Path, module: Module, version: str, java: int) -> None:
         shutil.copy(download(jar.url), folder / Path(jar.url).name)
     descriptor = {
         "name": module.name,
-        "description": f"{module.name} (assembled from Maven Central by scripts/engines.py)",
+        "description": f"{module.name} (assembled from Maven Central by scripts/nodes.py)",
         "version": version,
         "opensearch.version": version,
         "java.version": str(java),
@@ -302,7 +302,7 @@ def install(node: Node, java_home: Path) -> Path:
         **node.settings,
     }
     with (home / "config" / node.config_file).open("a") as config:
-        config.write("\n# written by scripts/engines.py\n")
+        config.write("\n# written by scripts/nodes.py\n")
         config.writelines(f"{key}: {value}\n" for key, value in settings.items())
     return home
 
@@ -375,14 +375,14 @@ def start(node: Node, fresh: bool = True) -> None:
             launcher, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=node.run_dir, check=False
         )
     if result.returncode != 0:
-        raise SystemExit(f"engines: {node.name} failed to start:\n{_log_tail(node)}")
+        raise SystemExit(f"nodes: {node.name} failed to start:\n{_log_tail(node)}")
     while time.monotonic() - started < START_TIMEOUT_S:
         if healthy(node):
             log(f"{node.name} is up after {time.monotonic() - started:.0f} s")
             return
         time.sleep(1)
     raise SystemExit(
-        f"engines: {node.name} not healthy after {START_TIMEOUT_S} s:\n{_log_tail(node)}"
+        f"nodes: {node.name} not healthy after {START_TIMEOUT_S} s:\n{_log_tail(node)}"
     )
 
 
