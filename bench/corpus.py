@@ -38,3 +38,49 @@ def write_jsonl(path: Path, count: int, seed: int = 7) -> Path:
         for doc in documents(count, seed):
             out.write(doc.model_dump_json() + "\n")
     return path
+
+
+QURAN_JSON = "quran-json@3.1.2"  # npm, CC BY-SA 4.0 (Risan Bagja Pradana; text: quranenc.com)
+CACHE = Path.home() / ".cache" / "searcher" / "bench"
+
+
+def quran_verses() -> list[Document]:
+    """Every verse of the Quran (6,236, fully vocalised Uthmani), from the npm package
+    quran-json, fetched once with `npm pack` into ~/.cache/searcher/bench."""
+    import subprocess
+    import tarfile
+
+    target = CACHE / "quran.json"
+    if not target.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        name = (
+            subprocess.run(
+                ["npm", "pack", QURAN_JSON, "--silent"],
+                cwd=CACHE,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        with tarfile.open(CACHE / name) as tar:
+            member = tar.getmember("package/dist/quran.json")
+            target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
+    surahs = json.loads(target.read_text(encoding="utf-8"))
+    return [
+        Document(
+            id=f"quran-{s['id']}-{v['id']}",
+            title=f"{s['name']} {s['id']}:{v['id']}",
+            body=v["text"],
+            tags=["quran"],
+        )
+        for s in surahs
+        for v in s["verses"]
+    ]
+
+
+def news_paragraphs() -> list[Document]:
+    """The bundled news article's paragraphs (real modern Arabic)."""
+    docs = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    return [Document(**d) for d in docs if d["id"].startswith("news-p")]

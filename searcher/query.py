@@ -49,12 +49,17 @@ class Clause:
 
     kind: Kind
     text: str
-    # The Python analysis of `text` (stemmed terms for words, exact terms otherwise): used by the
-    # embedded engine to build its query and by every engine to mark snippets.
+    # The Python analysis of `text` (stemmed terms for words, exact terms otherwise), and its
+    # exact analysis: the embedded engine queries each field with the terms that field holds,
+    # as Elasticsearch does by analysing the query with the field's own analyzer.
     terms: tuple[str, ...]
+    exact_terms: tuple[str, ...]
 
     def fields(self) -> tuple[tuple[str, float], ...]:
         return WORD_FIELDS if self.kind == "word" else EXACT_FIELDS
+
+    def terms_for(self, field: str) -> tuple[str, ...]:
+        return self.exact_terms if field.endswith(".exact") else self.terms
 
 
 @dataclass
@@ -71,16 +76,16 @@ class QueryPlan:
 
 
 def _clause(text: str, quoted: bool, analyzer: ArabicAnalyzer) -> Clause | None:
+    stemmed_tokens, exact_tokens = analyzer.analyse(text)
+    exact = tuple(t.term for t in exact_tokens)
+    stemmed = tuple(t.term for t in stemmed_tokens)
+    if not exact:
+        return None
     if quoted:
-        terms = analyzer.terms(text, stemmed=False)
-        if len(terms) == 1:
-            return Clause("exact_word", text, tuple(terms))
-        return Clause("phrase", text, tuple(terms)) if terms else None
-    stemmed = analyzer.terms(text, stemmed=True)
+        return Clause("exact_word" if len(exact) == 1 else "phrase", text, exact, exact)
     if stemmed:
-        return Clause("word", text, tuple(stemmed))
-    exact = analyzer.terms(text, stemmed=False)  # a stop word: match it as written
-    return Clause("exact_word", text, tuple(exact)) if exact else None
+        return Clause("word", text, stemmed, exact)
+    return Clause("exact_word", text, exact, exact)  # a stop word: match it as written
 
 
 def parse(text: str, analyzer: ArabicAnalyzer) -> QueryPlan:
@@ -114,5 +119,7 @@ def highlight_terms(plan: QueryPlan) -> tuple[set[str], set[str]]:
     exact: set[str] = set()
     for group in plan.groups:
         for clause in group:
-            (stemmed if clause.kind == "word" else exact).update(clause.terms)
+            if clause.kind == "word":
+                stemmed.update(clause.terms)
+            exact.update(clause.exact_terms)
     return stemmed, exact

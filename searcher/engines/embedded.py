@@ -297,11 +297,11 @@ class EmbeddedEngine:
     def _clause_query(self, clause: Clause) -> tantivy.Query:
         per_field = []
         for name, boost in clause.fields():
-            field = _field(name)
+            field, terms = _field(name), clause.terms_for(name)
             if clause.kind == "phrase":
-                query = tantivy.Query.phrase_query(self.schema, field, list(clause.terms))
-            elif len(clause.terms) == 1:
-                query = tantivy.Query.term_query(self.schema, field, clause.terms[0], "freq")
+                query = tantivy.Query.phrase_query(self.schema, field, list(terms))
+            elif len(terms) == 1:
+                query = tantivy.Query.term_query(self.schema, field, terms[0], "freq")
             else:
                 query = tantivy.Query.boolean_query(
                     [
@@ -309,7 +309,7 @@ class EmbeddedEngine:
                             tantivy.Occur.Must,
                             tantivy.Query.term_query(self.schema, field, t, "freq"),
                         )
-                        for t in clause.terms
+                        for t in terms
                     ]
                 )
             per_field.append(tantivy.Query.boost_query(query, boost))

@@ -1,0 +1,278 @@
+"""Relevance: does `searcher` find what Arabic readers mean?  Known-item search on real text.
+
+    make relevance          # needs the OpenSearch test node (scripts/nodes.py) for 3 of 4 systems
+
+Corpus: all 6,236 verses of the Quran (Uthmani, fully vocalised) and the news article's
+paragraphs, one document each.  Queries: for a seeded sample of documents, two of the
+document's rarest words, rewritten the way users really type them (see `VARIANTS`).  The
+judgement is the document the words came from (and any other document holding the same two
+words), decided from the text itself, never by any system under test.
+
+Systems, all with the same query structure (every word required; title boosted over body):
+  searcher-embedded   our analysis in tantivy
+  searcher-opensearch our generated template in OpenSearch
+  opensearch-arabic   OpenSearch's stock `arabic` analyzer
+  opensearch-standard OpenSearch's `standard` analyzer
+Scored with MRR@10 and Recall@10 (ir-measures), overall and per kind of rewrite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import sys
+import tempfile
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import ir_measures
+from ir_measures import RR, R
+
+from bench.corpus import news_paragraphs, quran_verses
+from searcher.arabic import ArabicAnalyzer
+from searcher.engines import open_engine
+from searcher.models import Document
+from searcher.query import parse
+from searcher.settings import Settings
+
+RESULTS = Path(__file__).resolve().parent / "results"
+QUERIES_PER_VARIANT = 100
+SEED = 11
+
+# -- how users type: an independent model of the reader, not our rule table ----------------
+
+_WORD = re.compile(
+    r"[\u0621-\u064a\u0671\u0670\u06e5\u06e6\u0640\u064b-\u0652\u0653-\u065f\u06d6-\u06ed]+"
+)
+
+
+def _marks_off(word: str, superscript_alef: str) -> str:
+    """What a reader types for a vocalised word: letters only, alef wasla as alef."""
+    out = []
+    for ch in word:
+        if ch == "\u0670":
+            out.append(superscript_alef)
+        elif ch == "\u0671":
+            out.append("ا")
+        elif unicodedata.category(ch) == "Mn" or ch in "\u0640\u06e5\u06e6":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def as_seen(word: str) -> str:
+    """Copied without diacritics: the dagger alef, being a mark, disappears (ٱلۡكِتَٰبُ → الكتب)."""
+    return _marks_off(word, "")
+
+
+def modern(word: str) -> str:
+    """Modern spelling: the dagger alef written as a full alef (ٱلۡكِتَٰبُ → الكتاب)."""
+    return _marks_off(word.replace("\u0648\u0670", "\u0670"), "ا")  # صلوٰة → صلاة
+
+
+def _drop_hamza(w: str) -> str:
+    return w.translate(str.maketrans("أإآ", "ااا"))
+
+
+def _ta_marbuta(w: str) -> str:
+    return w[:-1] + "ه" if w.endswith("ة") else w
+
+
+def _ya(w: str) -> str:
+    return w[:-1] + "ى" if w.endswith("ي") else (w[:-1] + "ي" if w.endswith("ى") else w)
+
+
+def _clitic(w: str) -> str:
+    if w.startswith("وال"):
+        return w[1:]
+    if w.startswith("ال"):
+        return "و" + w
+    return "ال" + w
+
+
+def _number(w: str) -> str:
+    for plural in ("ات", "ون", "ين"):
+        if w.endswith(plural) and len(w) > 4:
+            return w[: -len(plural)] + ("ة" if plural == "ات" else "")
+    return w[:-1] + "ات" if w.endswith("ة") else w + "ات"
+
+
+VARIANTS: dict[str, Callable[[str], str]] = {
+    "as_seen": as_seen,  # Quranic words typed as they look without marks
+    "modern": modern,  # Quranic words in modern spelling
+    "no_hamza": lambda w: _drop_hamza(modern(w)),  # أحمد typed احمد
+    "ta_marbuta": lambda w: _ta_marbuta(modern(w)),  # مدرسة typed مدرسه
+    "alef_maksura": lambda w: _ya(modern(w)),  # على / علي
+    "clitic": lambda w: _clitic(modern(w)),  # الكتاب / والكتاب / كتاب
+    "number": lambda w: _number(modern(w)),  # singular / plural
+}
+
+
+# A rewrite counts only where it changes the words relative to this simpler form.
+BASELINE: dict[str, Callable[[str], str]] = {
+    kind: modern for kind in VARIANTS if kind not in ("as_seen", "modern")
+} | {"modern": as_seen}
+
+
+# -- queries and judgements -------------------------------------------------------------------
+
+
+def build_queries(docs: list[Document]) -> tuple[dict, dict, dict]:
+    """(queries {qid: text}, qrels {qid: {doc: 1}}, kind {qid: variant})."""
+    words_of = {d.id: [w for w in _WORD.findall(d.body)] for d in docs}
+    modern_of = {d_id: {modern(w) for w in words} for d_id, words in words_of.items()}
+    df = Counter(w for forms in modern_of.values() for w in forms)
+    rng = random.Random(SEED)
+    queries, qrels, kinds = {}, {}, {}
+    candidates = [d for d in docs if len(words_of[d.id]) >= 4]
+    for variant, rewrite in VARIANTS.items():
+        picked = 0
+        for doc in rng.sample(candidates, len(candidates)):
+            if picked == QUERIES_PER_VARIANT:
+                break
+            words = [w for w in words_of[doc.id] if len(modern(w)) >= 4]
+            words = sorted(set(words), key=lambda w: (df[modern(w)], w))[:2]
+            if len(words) < 2 or any(df[modern(w)] > 50 for w in words):
+                continue
+            typed = [rewrite(w) for w in words]
+            unchanged = BASELINE.get(variant)
+            if unchanged and all(t == unchanged(w) for t, w in zip(typed, words, strict=True)):
+                continue  # the rewrite does not apply to these words
+            qid = f"{variant}-{picked}"
+            wanted = {modern(w) for w in words}
+            queries[qid] = " ".join(typed)
+            qrels[qid] = {d_id: 1 for d_id, forms in modern_of.items() if wanted <= forms}
+            kinds[qid] = variant
+            picked += 1
+    return queries, qrels, kinds
+
+
+# -- systems ----------------------------------------------------------------------------------
+
+
+def stock_body(analyzer: str) -> dict:
+    text = {"type": "text", "analyzer": analyzer}
+    return {
+        "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0}},
+        "mappings": {"dynamic": False, "properties": {"title": text, "body": text}},
+    }
+
+
+def stock_query(text: str) -> dict:
+    """Our query structure (every word required, title^3 over body) with one analyzer."""
+    words = [
+        {
+            "dis_max": {
+                "queries": [
+                    {"match": {"title": {"query": w, "boost": 3.0}}},
+                    {"match": {"body": {"query": w}}},
+                ],
+                "tie_breaker": 0.3,
+            }
+        }
+        for w in text.split()
+    ]
+    return {"query": {"bool": {"must": words}}, "size": 10, "_source": False}
+
+
+def run_searcher(engine, index: str, queries: dict) -> dict:
+    analyzer = ArabicAnalyzer()
+    run = {}
+    for qid, text in queries.items():
+        hits = engine.search(index, parse(text, analyzer), size=10).hits
+        run[qid] = {h.id: float(h.score) for h in hits}
+    return run
+
+
+def run_stock(client, index: str, queries: dict) -> dict:
+    run = {}
+    for qid, text in queries.items():
+        hits = client.search(index=index, body=stock_query(text))["hits"]["hits"]
+        run[qid] = {h["_id"]: float(h["_score"]) for h in hits}
+    return run
+
+
+def score(qrels: dict, run: dict, kinds: dict) -> dict:
+    measures = [RR @ 10, R @ 10]
+    out = {
+        "all": {
+            str(m): round(v, 3) for m, v in ir_measures.calc_aggregate(measures, qrels, run).items()
+        }
+    }
+    by_kind = defaultdict(list)
+    for qid, kind in kinds.items():
+        by_kind[kind].append(qid)
+    for kind, qids in by_kind.items():
+        sub_q = {q: qrels[q] for q in qids}
+        sub_r = {q: run.get(q, {}) for q in qids}
+        agg = ir_measures.calc_aggregate(measures, sub_q, sub_r)
+        out[kind] = {str(m): round(v, 3) for m, v in agg.items()}
+    return out
+
+
+def main() -> None:
+    docs = quran_verses() + news_paragraphs()
+    queries, qrels, kinds = build_queries(docs)
+    print(f"{len(docs)} documents, {len(queries)} queries", file=sys.stderr)
+    runs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        embedded = open_engine(Settings(engine="embedded", data_dir=Path(tmp)))
+        embedded.create_index("rel")
+        for start in range(0, len(docs), 1000):
+            embedded.bulk("rel", docs[start : start + 1000])
+        embedded.refresh("rel")
+        runs["searcher-embedded"] = run_searcher(embedded, "rel", queries)
+        embedded.close()
+
+    url = os.environ.get("SEARCHER_TEST_OPENSEARCH_URL")
+    if url:
+        engine = open_engine(Settings(engine="opensearch", url=url))
+        engine.delete_index("rel-searcher")
+        engine.create_index("rel-searcher")
+        for start in range(0, len(docs), 1000):
+            engine.bulk("rel-searcher", docs[start : start + 1000])
+        engine.refresh("rel-searcher")
+        runs["searcher-opensearch"] = run_searcher(engine, "rel-searcher", queries)
+        from opensearchpy import helpers
+
+        for analyzer in ("arabic", "standard"):
+            index = f"rel-{analyzer}"
+            engine.delete_index(index)
+            engine.client.indices.create(index=index, body=stock_body(analyzer))
+            helpers.bulk(
+                engine.client,
+                [
+                    {"_index": index, "_id": d.id, "_source": {"title": d.title, "body": d.body}}
+                    for d in docs
+                ],
+                refresh=True,
+            )
+            runs[f"opensearch-{analyzer}"] = run_stock(engine.client, index, queries)
+        for index in ("rel-searcher", "rel-arabic", "rel-standard"):
+            engine.delete_index(index)
+        engine.close()
+
+    results = {system: score(qrels, run, kinds) for system, run in runs.items()}
+    examples = {kinds[q]: queries[q] for q in reversed(list(queries))}
+    counts = Counter(kinds.values())
+    report = {
+        "documents": len(docs),
+        "queries": len(queries),
+        "per_kind": counts,
+        "examples": examples,
+        "results": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "relevance.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
