@@ -1,28 +1,28 @@
-"""Benchmarks, each side by side with a baseline run in the same process.
+"""Speed benchmarks, each side by side with a baseline measured in the same run.
 
-    make bench                    # or: uv run python bench/run.py --docs 5000
-    make bench BENCH_ARGS="--docs 20000 --engines"   # also Elasticsearch/OpenSearch nodes
+    make bench                                        # 10k and 100k documents
+    make bench BENCH_ARGS="--sizes 10000,100000,1000000 --engines"
 
-Prints a table of medians and ratios and writes bench/results/<timestamp>.json.  Timings are
-medians over repeats (machines here are noisy); nothing is asserted: a benchmark reports.
+Writes bench/results/<time>.json, and bench/RESULTS.md + bench/latency.png (the README links
+them).  Timings are medians (these machines are noisy); nothing is asserted: benchmarks report.
 
-Sections:
-- normalise: our `str.translate` normaliser vs the camel-tools chain, MB/s on the same text.
-- embedded index: `searcher`'s pipeline (Arabic analysis + tantivy) vs raw tantivy with its
-  default tokenizer on the same documents, docs/s.
-- embedded search: p50/p99 of a fixed query mix, snippets included.
-- engines (with --engines and SEARCHER_TEST_*_URL set): our bulk pipeline vs the client's
-  plain `helpers.bulk` of the same documents, and search through `searcher` vs the same body
-  sent raw by the client.
+- normalise: our normaliser vs the camel-tools chain vs pyarabic, MB/s on the same text;
+- embedded, per corpus size: `searcher index` (Arabic analysis + tantivy) vs raw tantivy with
+  its default tokenizer on the same dump, each in its own process (docs/s, peak RSS, index
+  size); then search p50/p99 of a fixed query mix, snippets included;
+- engines (--engines, nodes from scripts/nodes.py): our bulk pipeline vs `helpers.bulk` and
+  `helpers.parallel_bulk`; search through `searcher` vs the same body sent raw by the client.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +32,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import tantivy
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
     normalize_alef_ar,
@@ -40,18 +39,16 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
 )
 
-from bench.corpus import documents
+from bench.corpus import documents, write_jsonl
 from searcher.arabic import ArabicAnalyzer
-from searcher.engines import (
-    open_engine,
-    wire,
-)
+from searcher.engines import open_engine, wire
 from searcher.indexer import RejectsFile, index_records
 from searcher.models import Document
 from searcher.query import parse
 from searcher.settings import Settings
 
-RESULTS = Path(__file__).resolve().parent / "results"
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
 QUERIES = [
     "الكتاب",
     "الرئيس الروسي",
@@ -64,6 +61,30 @@ QUERIES = [
     "يوم القيامة",
     "الأرض والسماء",
 ]
+# Runs in a child so its peak RSS is its own: raw tantivy, default tokenizer, same chunks.
+RAW_TANTIVY = """
+import json, sys, tantivy
+dump, path, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3])
+builder = tantivy.SchemaBuilder()
+builder.add_text_field("id", stored=True, tokenizer_name="raw")
+builder.add_text_field("title", stored=True)
+builder.add_text_field("body", stored=True)
+index = tantivy.Index(builder.build(), path)
+writer = index.writer(128 * 1024 * 1024, num_threads=1)
+with open(dump, encoding="utf-8") as lines:
+    for n, line in enumerate(lines, 1):
+        d = json.loads(line)
+        writer.add_document(tantivy.Document(id=d["id"], title=d["title"], body=d["body"]))
+        if n % chunk == 0:
+            writer.commit()
+writer.commit()
+writer.wait_merging_threads()
+"""
+PEAK = (
+    "import atexit, resource, runpy, sys\n"
+    "atexit.register(lambda: print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF)"
+    ".ru_maxrss, file=sys.stderr))\n"
+)
 
 
 def median_time(fn: Callable[[], object], repeats: int) -> float:
@@ -77,8 +98,10 @@ def median_time(fn: Callable[[], object], repeats: int) -> float:
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
     ordered = sorted(samples_ms)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {"p50_ms": round(pick(0.50), 2), "p99_ms": round(pick(0.99), 2)}
+    return {
+        "p50_ms": round(ordered[len(ordered) // 2], 2),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2),
+    }
 
 
 def camel_chain(text: str) -> str:
@@ -89,74 +112,92 @@ def bench_normalise(docs: list[Document], repeats: int) -> dict:
     text = "\n".join(d.body for d in docs)
     megabytes = len(text.encode()) / 1e6
     ours = median_time(lambda: ArabicAnalyzer().normalise(text), repeats)
-    theirs = median_time(lambda: camel_chain(text), repeats)
-    return {
+    camel = median_time(lambda: camel_chain(text), repeats)
+    result = {
         "MB": round(megabytes, 2),
         "searcher_MB_s": round(megabytes / ours, 1),
-        "camel_chain_MB_s": round(megabytes / theirs, 1),
-        "ratio": round(theirs / ours, 2),
+        "camel_chain_MB_s": round(megabytes / camel, 1),
+        "vs_camel": round(camel / ours, 2),
     }
+    try:  # pyarabic is a bench-only extra (make bench adds it)
+        from pyarabic import araby
 
+        def pyarabic_chain(t: str) -> str:
+            return araby.normalize_teh(
+                araby.normalize_alef(araby.strip_tatweel(araby.strip_diacritics(t)))
+            )
 
-def _raw_tantivy(path: Path, docs: list[Document], chunk: int) -> None:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("title", stored=True)
-    builder.add_text_field("body", stored=True)
-    path.mkdir(parents=True)
-    index = tantivy.Index(builder.build(), str(path))
-    writer = index.writer(128 * 1024 * 1024, num_threads=1)
-    for start in range(0, len(docs), chunk):
-        for doc in docs[start : start + chunk]:
-            writer.add_document(tantivy.Document(id=doc.id, title=doc.title, body=doc.body))
-        writer.commit()
-    writer.wait_merging_threads()
-
-
-def _dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-def bench_embedded(docs: list[Document], chunk: int) -> tuple[dict, dict]:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        engine = open_engine(Settings(engine="embedded", data_dir=root / "ours"))
-        started = time.perf_counter()
-        index_records(
-            engine,
-            "bench",
-            ((i, d) for i, d in enumerate(docs, 1)),
-            RejectsFile(root / "rejects.jsonl"),
-            chunk_size=chunk,
-        )
-        ours = time.perf_counter() - started
-        started = time.perf_counter()
-        _raw_tantivy(root / "raw", docs, chunk)
-        raw = time.perf_counter() - started
-        indexing = {
-            "docs": len(docs),
-            "searcher_docs_s": round(len(docs) / ours),
-            "raw_tantivy_docs_s": round(len(docs) / raw),
-            "overhead_x": round(ours / raw, 2),
-            "searcher_index_MB": round(_dir_size(root / "ours") / 1e6, 1),
-            "raw_index_MB": round(_dir_size(root / "raw") / 1e6, 1),
+        theirs = median_time(lambda: pyarabic_chain(text), repeats)
+        result |= {
+            "pyarabic_MB_s": round(megabytes / theirs, 1),
+            "vs_pyarabic": round(theirs / ours, 2),
         }
-        analyzer = ArabicAnalyzer()
-        plans = [parse(q, analyzer) for q in QUERIES]
-        for plan in plans:  # warm the page cache and the reader
+    except ImportError:
+        result["pyarabic_MB_s"] = None
+    return result
+
+
+def _child(code_or_args: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS MB) of a child Python process."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", *code_or_args], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 3):
+        raise RuntimeError(done.stderr[-2000:])
+    return seconds, int(done.stderr.split("PEAK_KB")[1].split()[0]) / 1024
+
+
+def _dir_mb(path: Path) -> float:
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
+
+
+def bench_embedded_size(size: int, chunk: int, tmp: Path) -> dict:
+    dump = write_jsonl(tmp / f"corpus-{size}.jsonl", size)
+    data = tmp / f"data-{size}"
+    ours_code = PEAK + (
+        "from searcher.cli import main\n"
+        f"sys.argv = ['searcher', 'index', {str(dump)!r}, '--data-dir', {str(data)!r}, "
+        f"'--index', 'bench', '--chunk-size', '{chunk}']\n"
+        "main()\n"
+    )
+    ours_s, ours_mb = _child([ours_code])
+    raw_dir = tmp / f"raw-{size}"
+    raw_dir.mkdir()
+    raw_code = (
+        PEAK + f"sys.argv = ['raw', {str(dump)!r}, {str(raw_dir)!r}, '{chunk}']\n" + RAW_TANTIVY
+    )
+    raw_s, raw_mb = _child([raw_code])
+
+    engine = open_engine(Settings(engine="embedded", data_dir=data))
+    analyzer = ArabicAnalyzer()
+    plans = [parse(q, analyzer) for q in QUERIES]
+    for plan in plans:
+        engine.search("bench", plan)  # warm the reader and the page cache
+    samples = []
+    for _ in range(20):
+        for plan in plans:
+            started = time.perf_counter()
             engine.search("bench", plan)
-        samples = []
-        for _ in range(20):
-            for plan in plans:
-                started = time.perf_counter()
-                engine.search("bench", plan)
-                samples.append((time.perf_counter() - started) * 1000)
-        engine.close()
-        return indexing, {"queries": len(samples), **percentiles(samples)}
+            samples.append((time.perf_counter() - started) * 1000)
+    engine.close()
+    result = {
+        "docs": size,
+        "dump_MB": round(dump.stat().st_size / 1e6, 1),
+        "searcher_docs_s": round(size / ours_s),
+        "raw_tantivy_docs_s": round(size / raw_s),
+        "overhead_x": round(ours_s / raw_s, 2),
+        "searcher_peak_RSS_MB": round(ours_mb),
+        "raw_peak_RSS_MB": round(raw_mb),
+        "searcher_index_MB": _dir_mb(data / "indices"),
+        "raw_index_MB": _dir_mb(raw_dir),
+        "search": percentiles(samples),
+    }
+    dump.unlink()
+    return result
 
 
 def bench_engine(name: str, url: str, docs: list[Document], chunk: int, rounds: int = 3) -> dict:
-    """Our pipeline vs `helpers.bulk`, alternating (the node warms up as it goes), medians."""
+    """Our pipeline vs `helpers.bulk` and `parallel_bulk`, alternating rounds, medians."""
     analysis = "builtin" if name == "elasticsearch" else "arabic"  # see scripts/nodes.py
     engine = open_engine(Settings(engine=name, url=url, engine_analysis=analysis))
     helpers = __import__(
@@ -169,32 +210,41 @@ def bench_engine(name: str, url: str, docs: list[Document], chunk: int, rounds: 
             index_records(
                 engine,
                 index,
-                ((i, d) for i, d in enumerate(docs, 1)),
+                enumerate(docs, 1),
                 RejectsFile(Path(tmp) / "r.jsonl"),
                 chunk_size=chunk,
             )
 
-    def raw(index: str) -> None:
+    def bulk(index: str) -> None:
         helpers.bulk(engine.client, wire.bulk_actions(index, docs), chunk_size=chunk)
         engine.refresh(index)
 
-    seconds: dict[str, list[float]] = {"ours": [], "raw": []}
+    def parallel(index: str) -> None:
+        actions = wire.bulk_actions(index, docs)
+        collections.deque(
+            helpers.parallel_bulk(engine.client, actions, thread_count=2, chunk_size=chunk),
+            maxlen=0,
+        )
+        engine.refresh(index)
+
+    loaders = {"helpers_bulk": bulk, "parallel_bulk": parallel, "searcher": ours}
+    seconds: dict[str, list[float]] = {label: [] for label in loaders}
     for round_no in range(rounds):
-        for label, load in (("raw", raw), ("ours", ours)):
-            index = f"bench-{label}-{name}-{round_no}"
+        for label, load in loaders.items():
+            index = f"bench-{label.replace('_', '-')}-{name}-{round_no}"
             engine.delete_index(index)
-            engine.create_index(index)  # same template for both: only the pipeline differs
+            engine.create_index(index)  # the same template for all: only the pipeline differs
             started = time.perf_counter()
             load(index)
             seconds[label].append(time.perf_counter() - started)
             if round_no < rounds - 1:
                 engine.delete_index(index)
-    ours_s, raw_s = statistics.median(seconds["ours"]), statistics.median(seconds["raw"])
-    searched = f"bench-ours-{name}-{rounds - 1}"
+    rate = {label: round(len(docs) / statistics.median(s)) for label, s in seconds.items()}
+    searched = f"bench-searcher-{name}-{rounds - 1}"
 
     analyzer = ArabicAnalyzer()
     plans = [parse(q, analyzer) for q in QUERIES]
-    for plan in plans:  # warm-up round, not measured
+    for plan in plans:
         engine.search(searched, plan)
     ours_ms, raw_ms = [], []
     for _ in range(20):
@@ -212,34 +262,126 @@ def bench_engine(name: str, url: str, docs: list[Document], chunk: int, rounds: 
     ours_p, raw_p = percentiles(ours_ms), percentiles(raw_ms)
     return {
         "docs": len(docs),
-        "searcher_bulk_docs_s": round(len(docs) / ours_s),
-        "helpers_bulk_docs_s": round(len(docs) / raw_s),
-        "bulk_ratio": round(raw_s / ours_s, 2),
+        "docs_s": rate,
+        "vs_helpers_bulk": round(rate["searcher"] / rate["helpers_bulk"], 2),
+        "vs_parallel_bulk": round(rate["searcher"] / rate["parallel_bulk"], 2),
         "search_searcher": ours_p,
         "search_raw_client": raw_p,
         "search_p50_ratio": round(ours_p["p50_ms"] / raw_p["p50_ms"], 2),
     }
 
 
+def write_report(results: dict) -> None:
+    """bench/RESULTS.md (the tables) and bench/latency.png (p50/p99 against corpus size)."""
+    n = results["normalise"]
+    lines = [
+        f"# Benchmark results ({results['when']}, {results['machine']})",
+        "",
+        "Generated by `make bench`; medians, each next to a baseline from the same run.",
+        "",
+        "## Normalisation (MB/s, same text)",
+        "",
+        "| searcher | camel-tools chain | pyarabic | vs camel | vs pyarabic |",
+        "|---|---|---|---|---|",
+        f"| {n['searcher_MB_s']} | {n['camel_chain_MB_s']} | {n.get('pyarabic_MB_s')} | "
+        f"{n['vs_camel']}× | {n.get('vs_pyarabic', '–')}× |",
+        "",
+        "## Embedded engine by corpus size",
+        "",
+        "| docs | searcher docs/s | raw tantivy docs/s | overhead | peak RSS (ours / raw) | "
+        "index MB (ours / raw) | search p50 / p99 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for e in results["embedded"]:
+        lines.append(
+            f"| {e['docs']:,} | {e['searcher_docs_s']:,} | {e['raw_tantivy_docs_s']:,} | "
+            f"{e['overhead_x']}× | {e['searcher_peak_RSS_MB']} / {e['raw_peak_RSS_MB']} MB | "
+            f"{e['searcher_index_MB']} / {e['raw_index_MB']} | "
+            f"{e['search']['p50_ms']} / {e['search']['p99_ms']} ms |"
+        )
+    for name in ("opensearch", "elasticsearch"):
+        if name in results:
+            r = results[name]
+            lines += [
+                "",
+                f"## {name} ({r['docs']:,} docs)",
+                "",
+                "| searcher docs/s | helpers.bulk | parallel_bulk | vs bulk | vs parallel | "
+                "search p50/p99 searcher | raw client |",
+                "|---|---|---|---|---|---|---|",
+                f"| {r['docs_s']['searcher']:,} | {r['docs_s']['helpers_bulk']:,} | "
+                f"{r['docs_s']['parallel_bulk']:,} | {r['vs_helpers_bulk']}× | "
+                f"{r['vs_parallel_bulk']}× | {r['search_searcher']['p50_ms']} / "
+                f"{r['search_searcher']['p99_ms']} ms | {r['search_raw_client']['p50_ms']} / "
+                f"{r['search_raw_client']['p99_ms']} ms |",
+            ]
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        _plot(results["embedded"], HERE / "latency.png")
+    except ImportError:
+        print("pillow not installed: no plot (make bench adds it)", file=sys.stderr)
+
+
+def _plot(points: list[dict], out: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    width, height, pad = 640, 400, 60
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    sizes = [p["docs"] for p in points]
+    top = max(p["search"]["p99_ms"] for p in points) * 1.2 or 1
+    x_of = {s: pad + (width - 2 * pad) * (i / max(1, len(sizes) - 1)) for i, s in enumerate(sizes)}
+
+    def y(ms: float) -> float:
+        return height - pad - (height - 2 * pad) * ms / top
+
+    draw.line([(pad, pad), (pad, height - pad), (width - pad, height - pad)], fill="black")
+    for key, colour in (("p50_ms", "#0b57d0"), ("p99_ms", "#b3261e")):
+        coords = [(x_of[p["docs"]], y(p["search"][key])) for p in points]
+        if len(coords) > 1:
+            draw.line(coords, fill=colour, width=3)
+        for cx, cy in coords:
+            draw.ellipse([cx - 4, cy - 4, cx + 4, cy + 4], fill=colour)
+        draw.text((width - pad - 60, pad + (0 if key == "p50_ms" else 16)), key[:3], fill=colour)
+    for s in sizes:
+        draw.text((x_of[s] - 20, height - pad + 8), f"{s:,}", fill="black")
+    for i in range(5):
+        ms = top * i / 4
+        draw.text((8, y(ms) - 6), f"{ms:.1f} ms", fill="black")
+    draw.text(
+        (pad, 20), "embedded search latency (snippets included) vs corpus size (docs)", fill="black"
+    )
+    image.save(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--docs", type=int, default=5000)
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="corpus sizes for the embedded engine (comma separated)",
+    )
+    parser.add_argument("--engine-docs", type=int, default=5000)
     parser.add_argument("--chunk", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--engines", action="store_true", help="also bench the engine nodes")
     args = parser.parse_args()
 
-    docs = list(documents(args.docs))
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
     }
-    results["normalise"] = bench_normalise(docs[:2000], args.repeats)
-    results["embedded_index"], results["embedded_search"] = bench_embedded(docs, args.chunk)
+    sample = list(documents(2000))
+    results["normalise"] = bench_normalise(sample, args.repeats)
+    with tempfile.TemporaryDirectory() as tmp:
+        results["embedded"] = [
+            bench_embedded_size(int(size), args.chunk, Path(tmp)) for size in args.sizes.split(",")
+        ]
     if args.engines:
+        docs = list(documents(args.engine_docs))
         for name in ("opensearch", "elasticsearch"):
             url = os.environ.get(f"SEARCHER_TEST_{name.upper()}_URL")
             if url:
@@ -248,8 +390,9 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{results['when'].replace(':', '')}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_report(results)
     print(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"written to {out}", file=sys.stderr)
+    print(f"written to {out}, bench/RESULTS.md and bench/latency.png", file=sys.stderr)
 
 
 if __name__ == "__main__":

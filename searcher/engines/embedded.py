@@ -5,10 +5,11 @@ mmap so several processes can search one index at once, and safe against a crash
 atomic: readers only ever see committed segments).  It needs no server, so `searcher search`
 works on a fresh machine.
 
-Tantivy cannot run our Arabic rules itself, so documents arrive PRE-TOKENIZED by
-`searcher.arabic` (`Document.add_pre_tokenized_text`): the exact tokens, offsets and positions
-the engine template produces in Elasticsearch/OpenSearch.  Queries are built from the same
-analysis, field by field, with the boosts in `query.WORD_FIELDS`.
+Tantivy cannot run our Arabic rules itself, so `searcher.arabic` analyses each field in Python
+and tantivy indexes the resulting terms, joined by spaces, with its whitespace tokenizer (terms
+and positions as the engine template produces them; offsets are not needed: snippets re-analyse
+the stored original text).  Queries are built from the same analysis, field by field, with the
+boosts in `query.WORD_FIELDS`.
 
 On disk (``<data_dir>/``)::
 
@@ -40,7 +41,7 @@ from searcher.snippets import python_snippet, to_html
 
 T = TypeVar("T")
 TEXT_FIELDS = ("title", "body", "title.exact", "body.exact")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: fields hold analysed terms for the whitespace tokenizer
 WRITER_HEAP_BYTES = 128 * 1024 * 1024
 
 
@@ -64,7 +65,9 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
-        builder.add_text_field(_field(name), stored=False, index_option="position")
+        builder.add_text_field(
+            _field(name), stored=False, tokenizer_name="whitespace", index_option="position"
+        )
     builder.add_bytes_field("source", stored=True, indexed=False)
     return builder.build()
 
@@ -112,7 +115,14 @@ class EmbeddedEngine:
         return self._indices[physical]
 
     def _check_settings(self, path: Path) -> None:
-        built_with = sorted(json.loads((path / "searcher.json").read_text())["arabic_disable"])
+        saved = json.loads((path / "searcher.json").read_text())
+        if saved.get("schema_version") != SCHEMA_VERSION:
+            raise SearcherError(
+                f"index {path.name!r} was built by an older searcher (schema "
+                f"{saved.get('schema_version')}, now {SCHEMA_VERSION}); rebuild it with "
+                "`searcher reindex`"
+            )
+        built_with = sorted(saved["arabic_disable"])
         if built_with != sorted(self.analyzer.disabled):
             raise SearcherError(
                 f"index {path.name!r} was built with Arabic rules {built_with} switched off "
@@ -211,13 +221,9 @@ class EmbeddedEngine:
         out = tantivy.Document()
         out.add_text("id", doc.id)
         for base in ("title", "body"):
-            text = getattr(doc, base)
-            stemmed, exact = self.analyzer.analyse(text)
-            for name, tokens in ((base, stemmed), (f"{base}.exact", exact)):
-                pre_tokenized = tantivy.PreTokenizedString(
-                    text, [tantivy.Token(t.term, t.position, t.start, t.end) for t in tokens]
-                )
-                out.add_pre_tokenized_text(_field(name), pre_tokenized)
+            stemmed, exact = self.analyzer.term_lists(getattr(doc, base))
+            out.add_text(_field(base), " ".join(stemmed))
+            out.add_text(_field(f"{base}.exact"), " ".join(exact))
         out.add_bytes("source", orjson.dumps(doc.source()))
         return out
 
