@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 QUERY ?= الرحمن
 
-.PHONY: demo test engines engines-stop bootstrap lint template bench
+.PHONY: demo test engines engines-stop bootstrap lint template bench relevance load soak
 
 bootstrap:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.5"
@@ -36,7 +36,21 @@ lint: bootstrap
 template: bootstrap
 	$(UV) run python -m searcher.engines.template
 
-## Benchmarks side by side with baselines (add BENCH_ARGS="--engines" with nodes running).
-BENCH_ARGS ?= --docs 5000
+## Speed benchmarks side by side with baselines -> bench/RESULTS.md, bench/latency.png.
+## Bench-only tools (pyarabic, pillow, ir-measures) come in with --with: never in a fresh install.
+BENCH_ARGS ?= --sizes 10000,100000 --engines
 bench: bootstrap
-	$(UV) run python bench/run.py $(BENCH_ARGS)
+	bash scripts/with-nodes.sh $(UV) run --with pyarabic --with pillow python bench/run.py $(BENCH_ARGS)
+
+## Relevance (MRR@10, Recall@10) of searcher vs OpenSearch's stock analyzers -> bench/results/.
+relevance: bootstrap
+	bash scripts/with-nodes.sh $(UV) run --with ir-measures python bench/relevance.py
+
+## HTTP load from a second process (wrk if installed, else httpx): embedded and OpenSearch.
+load: bootstrap
+	bash scripts/with-nodes.sh sh -c '$(UV) run python bench/load.py && $(UV) run python bench/load.py --engine opensearch'
+
+## Opt-in soak: concurrent indexing and searching against OpenSearch for a few minutes.
+SOAK_MINUTES ?= 3
+soak: bootstrap
+	bash scripts/with-nodes.sh $(UV) run python bench/soak.py --minutes $(SOAK_MINUTES)

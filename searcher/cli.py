@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -105,29 +106,48 @@ def dump_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
     ]
+
+    @functools.wraps(command)
+    def wrapper(
+        source: str,
+        fmt: str | None,
+        id_field: str,
+        title_field: str,
+        text_field: str,
+        rejects: Path | None,
+        max_bytes: int,
+        **kwargs: Any,
+    ) -> Any:
+        fields = dump.FieldMap(id=id_field, title=title_field, text=text_field)
+        spec = DumpSpec(source, fmt, fields, rejects, max_bytes)
+        return command(spec=spec, **kwargs)
+
     for option in reversed(options):
-        command = option(command)
-    return command
+        wrapper = option(wrapper)
+    return wrapper
+
+
+@dataclass(frozen=True)
+class DumpSpec:
+    """What the dump options asked for: where to read, how, and where rejects go."""
+
+    source: str
+    fmt: str | None
+    fields: dump.FieldMap
+    rejects: Path | None
+    max_bytes: int
 
 
 class DumpRun:
     """An opened dump with its progress bar (bytes read, docs/s) and rejects file."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        source: str,
-        fmt: str | None,
-        rejects: Path | None,
-        fields: dump.FieldMap,
-        max_bytes: int,
-    ) -> None:
+    def __init__(self, settings: Settings, spec: DumpSpec) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        self.source = dump.Source(source)
+        self.source = dump.Source(spec.source)
         self.rejects = RejectsFile(
-            rejects or settings.data_dir / "rejects" / f"{settings.index}-{stamp}.jsonl"
+            spec.rejects or settings.data_dir / "rejects" / f"{settings.index}-{stamp}.jsonl"
         )
-        self.records = dump.read_source(self.source, fmt, fields, max_bytes)  # type: ignore[arg-type]
+        self.records = dump.read_source(self.source, spec.fmt, spec.fields, spec.max_bytes)  # type: ignore[arg-type]
         self.bar = tqdm(
             total=self.source.size,
             unit="B",
@@ -175,27 +195,15 @@ def _summary_line(report: IndexReport, target: str) -> str:
 @main.command("index")
 @dump_options
 @engine_options
-def index_command(
-    settings: Settings,
-    source: str,
-    fmt: str | None,
-    id_field: str,
-    title_field: str,
-    text_field: str,
-    rejects: Path | None,
-    chunk_size: int,
-    max_bytes: int,
-    as_json: bool,
-) -> None:
+def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool) -> None:
     """Index documents from SOURCE (a file, or - for stdin) into --index.
 
     Reads JSON lines (.jsonl, optionally .gz), a JSON array, CSV, or Elasticsearch bulk/export
     lines.  Bad records are reported with their line number and kept in the rejects file; the
     exit status is 3 when there were any.
     """
-    fields = dump.FieldMap(id=id_field, title=title_field, text=text_field)
     engine = open_engine(settings)
-    run = DumpRun(settings, source, fmt, rejects, fields, max_bytes)
+    run = DumpRun(settings, spec)
     try:
         report = index_records(
             engine,
@@ -223,17 +231,7 @@ def index_command(
 )
 @engine_options
 def reindex_command(
-    settings: Settings,
-    source: str,
-    fmt: str | None,
-    id_field: str,
-    title_field: str,
-    text_field: str,
-    rejects: Path | None,
-    chunk_size: int,
-    max_bytes: int,
-    as_json: bool,
-    keep: int,
+    settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool, keep: int
 ) -> None:
     """Rebuild --index from SOURCE with no downtime.
 
@@ -241,13 +239,12 @@ def reindex_command(
     step and prunes older generations.  Searches keep working throughout.  If interrupted, run
     the same command again: it resumes from its checkpoint.
     """
-    fields = dump.FieldMap(id=id_field, title=title_field, text=text_field)
     engine = open_engine(settings)
     checkpoint = Checkpoint.load(
         settings.data_dir / "checkpoints" / f"{settings.engine}-{settings.index}.json",
-        source=str(Path(source).resolve()) if source != "-" else "-",
+        source=str(Path(spec.source).resolve()) if spec.source != "-" else "-",
     )
-    run = DumpRun(settings, source, fmt, rejects, fields, max_bytes)
+    run = DumpRun(settings, spec)
     try:
         report = reindex(
             engine,
