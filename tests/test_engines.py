@@ -178,6 +178,24 @@ def test_elasticsearch_bulk_replace_search_highlight(elasticsearch: Engine) -> N
         elasticsearch.delete_index(index)
 
 
+def test_the_same_id_twice_in_one_chunk_last_wins(opensearch: Engine) -> None:
+    index = unique("dup")
+    opensearch.create_index(index)
+    try:
+        # Big enough to go out as parallel requests; the copies must still land in order.
+        docs = [Document(id=f"d{i}", body="نص") for i in range(300)]
+        docs += [Document(id=f"d{i}", body="النسخة الأخيرة") for i in range(0, 300, 7)]
+        items = opensearch.bulk(index, docs)
+        assert [i.id for i in items] == [d.id for d in docs]
+        assert [i.replaced for i in items] == [False] * 300 + [True] * len(range(0, 300, 7))
+        opensearch.refresh(index)
+        assert opensearch.count(index) == 300
+        latest = opensearch.search(index, parse("الأخيرة", ANALYZER), size=100)
+        assert latest.total == len(range(0, 300, 7))
+    finally:
+        opensearch.delete_index(index)
+
+
 @pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
 def test_elasticsearch_rejects_one_bad_document_and_keeps_the_rest(elasticsearch: Engine) -> None:
     index = unique("es")
