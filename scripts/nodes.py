@@ -184,14 +184,18 @@ def log(message: str) -> None:
 # -- downloads ----------------------------------------------------------------------------------
 
 
+class DownloadFailed(SystemExit):
+    """A download that did not arrive; as a SystemExit it ends the script with its message."""
+
+
 def _fetch(url: str) -> bytes:
     try:
         with urllib.request.urlopen(url, timeout=120) as response:
             return response.read()
     except urllib.error.HTTPError as error:
-        raise SystemExit(f"nodes: download failed: {url}: HTTP {error.code}") from None
+        raise DownloadFailed(f"nodes: download failed: {url}: HTTP {error.code}") from None
     except urllib.error.URLError as error:
-        raise SystemExit(f"nodes: download failed: {url}: {error.reason}") from None
+        raise DownloadFailed(f"nodes: download failed: {url}: {error.reason}") from None
 
 
 def download(url: str, pinned_sha1: str | None = None) -> Path:
@@ -205,7 +209,7 @@ def download(url: str, pinned_sha1: str | None = None) -> Path:
     data = _fetch(url)
     try:
         expected = _fetch(url + ".sha1").decode().split()[0].strip()
-    except SystemExit:
+    except DownloadFailed:
         if not pinned_sha1:
             raise
         expected = pinned_sha1
