@@ -13,7 +13,7 @@ bootstrap:
 
 ## Index the bundled Arabic sample corpus into the embedded engine and search it.
 demo: bootstrap
-	$(UV) run searcher index --index sample searcher/data/sample_corpus.jsonl
+	$(UV) run searcher reindex --index sample searcher/data/sample_corpus.jsonl
 	$(UV) run searcher search --index sample --size 5 "$(QUERY)"
 	$(UV) run searcher search --index sample --size 3 "مسئول"
 
