@@ -268,17 +268,16 @@ def reindex_command(
     _finish(report.as_dict(), line, as_json, run)
 
 
-def _terminal_snippet(snippet: Snippet) -> str:
-    """The snippet with its marks in reverse video on a terminal, «brackets» elsewhere."""
-    color = sys.stdout.isatty()
-    text = snippet.text.replace("\n", " ")  # one line per hit; same length, marks stay valid
+def _terminal_snippet(snippet: Snippet, color: bool) -> str:
+    """The snippet on one line, its marks in reverse video (`color`) or in «brackets»."""
+    text = snippet.text.replace("\n", " ")  # same length, so the marks stay valid
     parts, cursor = [], 0
     for start, end in snippet.marks:
         if start < cursor:
             continue
-        word = snippet.text[start:end]
+        word = text[start:end]
         parts += [
-            snippet.text[cursor:start],
+            text[cursor:start],
             click.style(word, reverse=True, bold=True) if color else f"«{word}»",
         ]
         cursor = end
@@ -286,11 +285,30 @@ def _terminal_snippet(snippet: Snippet) -> str:
     return "".join(parts)
 
 
-def _print_hit(rank: int, hit: Hit) -> None:
-    # Each line is one paragraph for the terminal's bidi algorithm: Arabic reads right to left
-    # in terminals that implement it (VTE, Konsole, mlterm, iTerm2), and stays intact in others.
-    click.echo(f"{rank:>3}. {hit.title}  [{hit.id}, score {hit.score:.2f}]")
-    click.echo(f"     {_terminal_snippet(hit.snippet)}")
+def _visual(line: str, base: str) -> str:
+    """Arabic joined and reordered for terminals without a bidi algorithm of their own."""
+    try:
+        import arabic_reshaper
+        from bidi import get_display
+    except ImportError as error:
+        raise click.ClickException(
+            "--display visual needs the terminal extra: pip install 'searcher[terminal]'"
+        ) from error
+    return get_display(arabic_reshaper.reshape(line), base_dir=base)
+
+
+def _print_hit(rank: int, hit: Hit, display: str) -> None:
+    # "logical" prints each hit as its own line in reading order and leaves right-to-left
+    # display to the terminal (VTE, Konsole, mlterm, iTerm2 implement bidi). "visual" does the
+    # reordering and letter joining here, for terminals that do neither.
+    visual = display == "visual"
+    header = f"{rank:>3}. {hit.title}  [{hit.id}, score {hit.score:.2f}]"
+    snippet = _terminal_snippet(hit.snippet, color=sys.stdout.isatty() and not visual)
+    if visual:
+        # The header stays a left-to-right line (rank, id); the snippet is an Arabic paragraph.
+        header, snippet = _visual(header, "L"), _visual(snippet, "R")
+    click.echo(header)
+    click.echo(f"     {snippet}")
 
 
 @main.command("search")
@@ -303,8 +321,17 @@ def _print_hit(rank: int, hit: Hit) -> None:
     is_flag=True,
     help="Print {total, took_ms, hits: [{id, score, title, snippet_html, snippet}]}.",
 )
+@click.option(
+    "--display",
+    type=click.Choice(["logical", "visual"]),
+    default="logical",
+    show_default=True,
+    help="visual: reorder and join Arabic for terminals without bidi support (xterm, tmux).",
+)
 @engine_options
-def search_command(settings: Settings, query: str, page: int, size: int, as_json: bool) -> None:
+def search_command(
+    settings: Settings, query: str, page: int, size: int, as_json: bool, display: str
+) -> None:
     """Search for QUERY: words, "quoted phrases", -excluded, a OR b."""
     engine = open_engine(settings)
     try:
@@ -318,7 +345,7 @@ def search_command(settings: Settings, query: str, page: int, size: int, as_json
     first = (page - 1) * size + 1
     click.echo(f"{response.total} hits for {query!r} ({response.took_ms:.1f} ms)")
     for rank, hit in enumerate(response.hits, start=first):
-        _print_hit(rank, hit)
+        _print_hit(rank, hit, display)
 
 
 @main.command("analyze")

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,15 @@ def test_real_subprocess(tmp_path: Path, dump: Path) -> None:
         [*cmd, "search", "المدرسة", "--json"], env=env, check=True, capture_output=True, text=True
     )
     assert [h["id"] for h in json.loads(found.stdout)["hits"]] == ["n1"]
+
+
+def test_visual_display_for_terminals_without_bidi(tmp_path: Path, dump: Path) -> None:
+    data = str(tmp_path / "data")
+    run("index", str(dump), "--data-dir", data)
+    code, out = run("search", "المدرسة", "--data-dir", data, "--display", "visual")
+    assert code == 0
+    snippet_line = out.splitlines()[2]
+    # Letters are joined (presentation forms) and the line is in visual, right-to-left order:
+    # read backwards it is the logical text again (harakat dropped by the reshaper).
+    assert any("\ufe70" <= ch <= "\ufeff" for ch in snippet_line)
+    assert "ذهب أحمد إلى «المدرسة»" in unicodedata.normalize("NFKC", snippet_line[::-1])
