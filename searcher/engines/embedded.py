@@ -173,7 +173,7 @@ class EmbeddedEngine:
         squatter = not before and (self._index_dir(alias) / "meta.json").is_file()
         path = self._alias_file(alias)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.parent / f".{path.name}.tmp"  # not with_suffix: alias names may hold dots
         tmp.write_text(index + "\n")
         os.replace(tmp, path)  # atomic: a reader sees the old target or the new, never neither
         if squatter:  # a plain index that had the alias's name, as Elasticsearch's remove_index
