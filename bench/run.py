@@ -39,7 +39,7 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
 )
 
-from bench.corpus import documents, write_jsonl
+from bench.corpus import bench_blocks, documents, write_jsonl
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines import open_engine, wire
 from searcher.indexer import RejectsFile, index_records
@@ -151,8 +151,8 @@ def _dir_mb(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
 
 
-def bench_embedded_size(size: int, chunk: int, tmp: Path) -> dict:
-    dump = write_jsonl(tmp / f"corpus-{size}.jsonl", size)
+def bench_embedded_size(size: int, chunk: int, tmp: Path, blocks: list[str]) -> dict:
+    dump = write_jsonl(tmp / f"corpus-{size}.jsonl", size, blocks=blocks)
     data = tmp / f"data-{size}"
     ours_code = PEAK + (
         "from searcher.cli import main\n"
@@ -374,14 +374,17 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
     }
-    sample = list(documents(2000))
+    blocks = bench_blocks()
+    results["corpus_blocks"] = len(blocks)
+    sample = list(documents(2000, blocks=blocks))
     results["normalise"] = bench_normalise(sample, args.repeats)
     with tempfile.TemporaryDirectory() as tmp:
         results["embedded"] = [
-            bench_embedded_size(int(size), args.chunk, Path(tmp)) for size in args.sizes.split(",")
+            bench_embedded_size(int(size), args.chunk, Path(tmp), blocks)
+            for size in args.sizes.split(",")
         ]
     if args.engines:
-        docs = list(documents(args.engine_docs))
+        docs = list(documents(args.engine_docs, blocks=blocks))
         for name in ("opensearch", "elasticsearch"):
             url = os.environ.get(f"SEARCHER_TEST_{name.upper()}_URL")
             if url:
