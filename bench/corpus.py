@@ -17,7 +17,7 @@ from pathlib import Path
 from searcher.models import Document
 
 SAMPLE = Path(__file__).resolve().parents[1] / "searcher" / "data" / "sample_corpus.jsonl"
-BLOCKS_PER_DOC = (6, 14)  # roughly 150–400 words: a news article
+BLOCKS_PER_DOC = (6, 14)  # with the bench blocks: median ~300 words, a news article
 
 
 def _blocks() -> list[str]:
