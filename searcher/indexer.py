@@ -85,11 +85,12 @@ def index_records(
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_chunk: Callable[[IndexReport, int], None] | None = None,
+    before_chunk: Callable[[int], None] | None = None,
 ) -> IndexReport:
     """Send `records` to `engine` in chunks; returns counts.
 
     ``on_chunk(report_so_far, last_line)`` runs after each chunk is acknowledged: progress bars
-    and checkpoints hang off it.
+    and checkpoints hang off it.  ``before_chunk(n_docs)`` runs just before a chunk is sent.
     """
     report = IndexReport(index=index)
     started = time.perf_counter()
@@ -98,6 +99,8 @@ def index_records(
     lines: list[int] = []
 
     def flush() -> None:
+        if before_chunk:
+            before_chunk(len(chunk))
         for line, doc, item in zip(lines, chunk, engine.bulk(index, chunk), strict=True):
             if item.ok:
                 report.indexed += 1

@@ -1,0 +1,61 @@
+"""Reindex bookkeeping with the embedded engine: a lost acknowledgement must not fail the rerun."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from searcher.arabic import ArabicAnalyzer
+from searcher.engines.embedded import EmbeddedEngine
+from searcher.errors import EngineUnavailable
+from searcher.indexer import RejectsFile
+from searcher.models import Document
+from searcher.reindex import Checkpoint, reindex
+
+
+class LosesAnAnswer(EmbeddedEngine):
+    """Applies the third bulk request, then fails as if the connection died before the reply."""
+
+    calls = 0
+
+    def bulk(self, index, docs):
+        items = super().bulk(index, docs)
+        LosesAnAnswer.calls += 1
+        if LosesAnAnswer.calls == 3:
+            raise EngineUnavailable("connection cut after the engine applied the request")
+        return items
+
+
+def records(n: int) -> list[tuple[int, Document]]:
+    return [(i, Document(id=f"d{i}", body=f"نص رقم {i}")) for i in range(1, n + 1)]
+
+
+def test_a_request_applied_but_never_acknowledged_is_resent_and_counted(tmp_path: Path) -> None:
+    checkpoint_file = tmp_path / "checkpoint.json"
+    flaky = LosesAnAnswer(tmp_path / "data", ArabicAnalyzer())
+    with pytest.raises(EngineUnavailable):
+        reindex(
+            flaky,
+            "lib",
+            records(100),
+            RejectsFile(tmp_path / "r.jsonl"),
+            Checkpoint.load(checkpoint_file, "dump"),
+            chunk_size=20,
+        )
+    flaky.close()
+    saved = Checkpoint.load(checkpoint_file, "dump")
+    assert (saved.line, saved.in_flight) == (40, 20)  # chunk 3 was sent, its answer lost
+
+    engine = EmbeddedEngine(tmp_path / "data", ArabicAnalyzer())
+    report = reindex(
+        engine,
+        "lib",
+        records(100),
+        RejectsFile(tmp_path / "r.jsonl"),
+        Checkpoint.load(checkpoint_file, "dump"),
+        chunk_size=20,
+    )
+    assert report.resumed_from_line == 40
+    assert report.count == 100  # chunk 3 came back as "updated": still exactly 100 documents
+    assert engine.count("lib") == 100
