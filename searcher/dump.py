@@ -152,11 +152,6 @@ def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes, int]]
             yield line_no, line, size
 
 
-def _decode(line: bytes) -> str:
-    """The line as text, or UnicodeDecodeError naming the byte (mixed encodings, Latin-1…)."""
-    return line.decode("utf-8")
-
-
 def _json_lines(
     stream: BinaryIO, fields: FieldMap, max_bytes: int
 ) -> Iterator[tuple[int, Document | Reject]]:
@@ -172,7 +167,7 @@ def _json_lines(
         if not line.strip():
             continue
         try:
-            obj = orjson.loads(_decode(line))
+            obj = orjson.loads(line.decode("utf-8"))  # decode first: its error names the byte
         except UnicodeDecodeError as error:
             reason = f"invalid UTF-8 at byte {error.start} (is the file in another encoding?)"
             yield line_no, Reject(line_no, reason, _raw_text(line))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -59,7 +59,6 @@ class IndexReport:
     rejected: int = 0
     seconds: float = 0.0
     rejects_file: str | None = None
-    errors: list[str] = field(default_factory=list)
 
     @property
     def docs_per_second(self) -> float:

@@ -104,11 +104,11 @@ class ClusterEngine:
 
     def alias_targets(self, alias: str) -> list[str]:
         try:
-            found = self.client.indices.get_alias(name=alias)
-        except self.not_found_error:
+            found = self._call(
+                f"reading alias {alias!r}", self.client.indices.get_alias, name=alias
+            )
+        except IndexNotFound:
             return []
-        except self.connection_errors as error:
-            raise EngineUnavailable(f"{self.name} at {self.where} is unreachable") from error
         return sorted(found)
 
     def point_alias(self, alias: str, index: str) -> list[str]:
@@ -188,11 +188,11 @@ class ClusterEngine:
 
     def delete_document(self, index: str, doc_id: str) -> bool:
         try:
-            self.client.delete(index=index, id=doc_id, refresh=True)
-        except self.not_found_error:
+            self._call(
+                f"deleting {doc_id!r}", self.client.delete, index=index, id=doc_id, refresh=True
+            )
+        except IndexNotFound:
             return False
-        except self.connection_errors as error:
-            raise EngineUnavailable(f"{self.name} at {self.where} is unreachable") from error
         return True
 
     def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
