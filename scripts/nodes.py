@@ -48,6 +48,10 @@ RUN_USER = "searcher-nodes"
 # Where nodes run: readable by the unprivileged user when we are root (root's home is not).
 RUN_ROOT = Path("/var/tmp/searcher-nodes") if os.geteuid() == 0 else CACHE / "run"
 HEAP = os.environ.get("SEARCHER_ENGINES_HEAP", "512m")
+# Added to every port (and to the run directory's name), so two checkouts on one machine can each
+# run their own nodes: SEARCHER_NODES_PORT_OFFSET=1000 puts HTTP on 10280/10290 (transport on
+# 10380/10390).  Use multiples of 1000: smaller offsets can land on the other nodes' ports.
+PORT_OFFSET = int(os.environ.get("SEARCHER_NODES_PORT_OFFSET", "0"))
 START_TIMEOUT_S = 240
 
 
@@ -102,7 +106,7 @@ class Node:
 
     @property
     def run_dir(self) -> Path:
-        return RUN_ROOT / f"{self.name}-{self.version}"
+        return RUN_ROOT / f"{self.name}-{self.version}-{self.http_port}"
 
 
 OPENSEARCH_VERSION = "2.19.6"  # the newest 2.x: runs on the machine's Java 17
@@ -123,8 +127,8 @@ NODES = {
         zip_sha1="e6e6be2e72ebdb9fa4524cfabadb7dcfd1cfdeb4",
         min_java=21,
         max_java=99,
-        http_port=9280,
-        transport_port=9380,
+        http_port=9280 + PORT_OFFSET,
+        transport_port=9380 + PORT_OFFSET,
         home_env="ES_JAVA_HOME",
         opts_env="ES_JAVA_OPTS",
         config_file="elasticsearch.yml",
@@ -139,8 +143,8 @@ NODES = {
         zip_sha1=None,
         min_java=11,
         max_java=21,
-        http_port=9290,
-        transport_port=9390,
+        http_port=9290 + PORT_OFFSET,
+        transport_port=9390 + PORT_OFFSET,
         home_env="OPENSEARCH_JAVA_HOME",
         opts_env="OPENSEARCH_JAVA_OPTS",
         config_file="opensearch.yml",
