@@ -34,16 +34,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine, open_engine
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
+from searcher.limits import (
+    CACHE_SECONDS,
+    MAX_DOCUMENTS_PER_POST,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+)
 from searcher.models import Document, SearchResponse
 from searcher.query import parse
 from searcher.settings import Settings
 from searcher.suggest import suggest
-
-MAX_QUERY_CHARS = 200
-MAX_PAGE_SIZE = 50
-MAX_PAGE = 20  # with MAX_PAGE_SIZE: at most 1,000 results deep; deep paging is a scraper's game
-MAX_DOCUMENTS_PER_POST = 500
-CACHE_SECONDS = 60
 
 STATIC = resources.files("searcher") / "static"
 API_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False)

@@ -19,6 +19,7 @@ from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine, open_engine
 from searcher.errors import SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
+from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE
 from searcher.models import Hit, Snippet
 from searcher.query import parse
 from searcher.reindex import Checkpoint, reindex
@@ -313,8 +314,8 @@ def _print_hit(rank: int, hit: Hit, display: str) -> None:
 
 @main.command("search")
 @click.argument("query")
-@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
-@click.option("--size", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1, CLI_MAX_PAGE))
+@click.option("--size", default=10, show_default=True, type=click.IntRange(1, CLI_MAX_PAGE_SIZE))
 @click.option(
     "--json",
     "as_json",

@@ -23,6 +23,7 @@ from typing import Literal
 import regex
 
 from searcher.arabic import ArabicAnalyzer
+from searcher.limits import PARSE_MAX_QUERY_CHARS
 
 # (field, boost) a word is looked for in; a hit's score is the best field plus TIE_BREAKER × the
 # others (dis_max / multi_match best_fields).  The exact (unstemmed) fields reward the very form
@@ -36,7 +37,6 @@ WORD_FIELDS: tuple[tuple[str, float], ...] = (
 # Stop words and quoted phrases are matched on the exact fields only.
 EXACT_FIELDS: tuple[tuple[str, float], ...] = (("title.exact", 3.0), ("body.exact", 1.0))
 TIE_BREAKER = 0.3
-MAX_QUERY_CHARS = 1000  # longer input is cut, never an error
 
 Kind = Literal["word", "exact_word", "phrase"]
 
@@ -90,7 +90,7 @@ def _clause(text: str, quoted: bool, analyzer: ArabicAnalyzer) -> Clause | None:
 
 def parse(text: str, analyzer: ArabicAnalyzer) -> QueryPlan:
     """Turn what a user typed into a plan.  Never raises."""
-    text = text[:MAX_QUERY_CHARS]
+    text = text[:PARSE_MAX_QUERY_CHARS]  # longer input is cut, never an error
     plan = QueryPlan(text=text)
     join_next = False
     for match in _PIECES.finditer(text):

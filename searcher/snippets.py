@@ -9,13 +9,14 @@ from __future__ import annotations
 import html
 
 from searcher.arabic import ArabicAnalyzer
+from searcher.limits import SNIPPET_CHARS
 from searcher.models import Snippet
 from searcher.query import QueryPlan, highlight_terms
 
 ELLIPSIS = "…"
 
 
-def window(text: str, spans: list[tuple[int, int]], max_chars: int = 220) -> Snippet:
+def window(text: str, spans: list[tuple[int, int]], max_chars: int = SNIPPET_CHARS) -> Snippet:
     """The stretch of `text` around its densest cluster of `spans`, cut at spaces."""
     spans = sorted(spans)
     if len(text) <= max_chars:

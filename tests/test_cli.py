@@ -147,3 +147,15 @@ def test_visual_display_for_terminals_without_bidi(tmp_path: Path, dump: Path) -
     # read backwards it is the logical text again (harakat dropped by the reshaper).
     assert any("\ufe70" <= ch <= "\ufeff" for ch in snippet_line)
     assert "ذهب أحمد إلى «المدرسة»" in unicodedata.normalize("NFKC", snippet_line[::-1])
+
+
+@pytest.mark.parametrize("option", [["--page", "999999999999"], ["--size", "0"], ["--page", "0"]])
+def test_absurd_paging_is_refused_before_the_engine(
+    tmp_path: Path, dump: Path, option: list
+) -> None:
+    # --page 999999999999 once reached tantivy as an offset and aborted the process (exit 134).
+    data = str(tmp_path / "data")
+    run("index", str(dump), "--data-dir", data)
+    result = CliRunner().invoke(main, ["search", "الكتاب", "--data-dir", data, *option])
+    assert result.exit_code == 2
+    assert "Invalid value" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from searcher.limits import SNIPPET_CHARS
 from searcher.models import Document, Hit, Snippet
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import from_tagged, to_html, window
@@ -15,7 +16,6 @@ from searcher.snippets import from_tagged, to_html, window
 # Private-use characters cannot occur in analysed Arabic text, so they delimit highlights
 # unambiguously (the snippet is escaped only after the marks are read).
 PRE_TAG, POST_TAG = "\ue000", "\ue001"
-FRAGMENT_CHARS = 220
 # Snippet sources, best first: the stemmed body, its exact twin (phrases), then the title.
 HIGHLIGHT_FIELDS = ("body", "body.exact", "title", "title.exact")
 
@@ -43,7 +43,7 @@ def plan_query(plan: QueryPlan) -> dict[str, Any]:
 
 
 def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:
-    field_options = {"number_of_fragments": 1, "fragment_size": FRAGMENT_CHARS}
+    field_options = {"number_of_fragments": 1, "fragment_size": SNIPPET_CHARS}
     return {
         "query": plan_query(plan),
         "from": (page - 1) * size,
@@ -68,7 +68,7 @@ def _snippet(source: dict[str, Any], highlight: dict[str, list[str]]) -> Snippet
             if snippet.marks:
                 return snippet
     text = source.get("body") or source.get("title") or ""
-    return window(text, [], FRAGMENT_CHARS)
+    return window(text, [], SNIPPET_CHARS)
 
 
 def parse_hits(response: dict[str, Any]) -> tuple[int, list[Hit]]:
