@@ -23,6 +23,15 @@ CLI_MAX_PAGE = 10_000  # the CLI is the operator's own tool, but an absurd offse
 HIGHLIGHT_MAX_ANALYZED_CHARS = 100_000
 SNIPPET_CHARS = 220
 
+# -- records (dumps and the API) ----------------------------------------------------------------
+# Deeper nesting than this in a record's extra fields is refused: the JSON encoders give up near
+# 254 levels, and no real document needs more than a few.
+MAX_RECORD_DEPTH = 32
+# Words longer than this are not cached by the analyzer (no Arabic word comes close; a 1 MB
+# "token" must not stay in memory), and the cache is cleared once it holds this many characters.
+ANALYZER_CACHE_MAX_WORD_CHARS = 64
+ANALYZER_CACHE_MAX_CHARS = 2_000_000
+
 # -- writes -----------------------------------------------------------------------------------
 MAX_DOCUMENTS_PER_POST = 500
 

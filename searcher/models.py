@@ -6,11 +6,29 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from searcher.limits import MAX_RECORD_DEPTH
 
 _CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
 _CONTROLS = dict.fromkeys(_CONTROL_CHARS)
 _HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_CHARS) + "]")
+
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """How deeply lists and objects nest in `value` (a scalar is 0), counting no further than
+    `limit` + 1.  Iterative: a hostile record must not exhaust the Python stack either."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > limit:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 class Document(BaseModel):
@@ -24,6 +42,19 @@ class Document(BaseModel):
     url: str | None = None
     published_at: datetime | date | None = None
     tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded_nesting(cls, data: Any) -> Any:
+        # Extra fields are kept as they come, so their depth is bounded here: the JSON encoders
+        # behind every engine give up near 254 levels, and then a whole run stopped on one record.
+        if isinstance(data, dict):
+            depth = max((nesting_depth(v, MAX_RECORD_DEPTH) for v in data.values()), default=0)
+            if depth > MAX_RECORD_DEPTH:
+                raise ValueError(
+                    f"fields nested more than {MAX_RECORD_DEPTH} levels deep (the limit)"
+                )
+        return data
 
     @field_validator("id", mode="before")
     @classmethod

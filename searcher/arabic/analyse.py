@@ -24,6 +24,7 @@ import regex
 from searcher.arabic import rules as rule_table
 from searcher.arabic.stem import stem
 from searcher.arabic.stopwords import STOP_WORDS
+from searcher.limits import ANALYZER_CACHE_MAX_CHARS, ANALYZER_CACHE_MAX_WORD_CHARS
 
 # What the tokenizer keeps together: letters, digits and combining marks.  The engine template
 # uses the same class as its `pattern` tokenizer's separator complement.
@@ -50,7 +51,7 @@ def _mark_ranges() -> str:
 _MARKS = _mark_ranges()
 
 
-_WORD_CACHE_SIZE = 200_000
+_WORD_CACHE_SIZE = 200_000  # entries; and at most ANALYZER_CACHE_MAX_CHARS characters of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,7 @@ class ArabicAnalyzer:
         self._fast_token_re = re.compile(rf"[\w{_MARKS}{''.join(map(re.escape, joined))}]+")
         self._deleted = frozenset(ch for ch, out in mapping.items() if len(ch) == 1 and not out)
         self._words: dict[str, _Word] = {}
+        self._cached_chars = 0
 
     def _entries(self, kind: rule_table.RuleKind) -> dict[str, str]:
         return {
@@ -164,9 +166,17 @@ class ArabicAnalyzer:
             exact = tuple(self._finish(t) for t in _SEPARATORS.split(self.normalise(piece)) if t)
             stemmed = tuple(None if t in self.stop_words else stem(t) for t in exact)
             word = _Word(skip, exact, stemmed)
-            if len(self._words) >= _WORD_CACHE_SIZE:
-                self._words.clear()
-            self._words[piece] = word
+            # Bounded by size as well as entries: a dump (or an API client) of unique megabyte
+            # "words" must not pile up here.  Real words are short and repeat; those are cached.
+            if len(piece) <= ANALYZER_CACHE_MAX_WORD_CHARS:
+                if (
+                    len(self._words) >= _WORD_CACHE_SIZE
+                    or self._cached_chars >= ANALYZER_CACHE_MAX_CHARS
+                ):
+                    self._words.clear()
+                    self._cached_chars = 0
+                self._words[piece] = word
+                self._cached_chars += len(piece)
         return word
 
     def analyse(self, text: str) -> tuple[list[Token], list[Token]]:
