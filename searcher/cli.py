@@ -32,6 +32,22 @@ def _echo_json(data: Any) -> None:
     click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
 
 
+class Utf8Text(click.ParamType):
+    """Text that must be valid UTF-8.  Undecodable bytes in argv reach Python as lone
+    surrogates, which no JSON encoder, engine or terminal accepts: refuse them up front."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError as error:
+            self.fail(
+                f"not valid UTF-8 (an undecodable byte at position {error.start})", param, ctx
+            )
+        return str(value)
+
+
 def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--engine/--index/--data-dir/--url on every command; they override SEARCHER_* settings."""
 
@@ -74,7 +90,10 @@ def main() -> None:
 def dump_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """How to read a dump: shared by `index` and `reindex`."""
     options = [
-        click.argument("source", type=click.Path(allow_dash=True, dir_okay=False, path_type=str)),
+        click.argument(
+            "source",
+            type=click.Path(exists=True, allow_dash=True, dir_okay=False, path_type=str),
+        ),
         click.option(
             "--format",
             "fmt",
@@ -313,7 +332,7 @@ def _print_hit(rank: int, hit: Hit, display: str) -> None:
 
 
 @main.command("search")
-@click.argument("query")
+@click.argument("query", type=Utf8Text())
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1, CLI_MAX_PAGE))
 @click.option("--size", default=10, show_default=True, type=click.IntRange(1, CLI_MAX_PAGE_SIZE))
 @click.option(
@@ -350,7 +369,7 @@ def search_command(
 
 
 @main.command("analyze")
-@click.argument("text")
+@click.argument("text", type=Utf8Text())
 @click.option("--exact", is_flag=True, help="The unstemmed analysis (no stop words, no stemming).")
 @click.option("--json", "as_json", is_flag=True, help="Print {normalised, tokens: [...]} as JSON.")
 @engine_options

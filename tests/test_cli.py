@@ -159,3 +159,39 @@ def test_absurd_paging_is_refused_before_the_engine(
     result = CliRunner().invoke(main, ["search", "الكتاب", "--data-dir", data, *option])
     assert result.exit_code == 2
     assert "Invalid value" in result.output
+
+
+@pytest.mark.parametrize("command", ["index", "reindex"])
+def test_a_missing_dump_is_one_line_and_exit_2(tmp_path: Path, command: str) -> None:
+    result = CliRunner().invoke(main, [command, "missing.jsonl", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "missing.jsonl" in result.output and "does not exist" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze", "\udcff\udcfe abc", "--json"],
+        ["search", "\udcff", "--json"],
+        ["analyze", "\udcff"],
+    ],
+)
+def test_arguments_that_are_not_utf8_are_refused_in_one_line(tmp_path: Path, args: list) -> None:
+    # What Python makes of the bytes 0xFF 0xFE in argv on a UTF-8 system: lone surrogates.
+    result = CliRunner().invoke(main, [*args, "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "not valid UTF-8" in result.output
+    assert not isinstance(result.exception, TypeError)
+
+
+def test_invalid_utf8_argument_in_a_real_process(tmp_path: Path) -> None:
+    env = {**os.environ, "SEARCHER_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "searcher.cli", "analyze", b"\xff\xfe abc", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "not valid UTF-8" in done.stderr
