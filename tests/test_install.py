@@ -93,12 +93,15 @@ def test_the_pip_installed_searcher_indexes_searches_and_serves(
     env = {**os.environ, "SEARCHER_DATA_DIR": str(tmp_path / "data"), "SEARCHER_INDEX": "sample"}
     env.pop("VIRTUAL_ENV", None)
     # The sample corpus ships inside the wheel, like the widget.
-    locate = "import importlib.resources as r; print(r.files('searcher') / 'data' / SAMPLE)"
+    locate = (
+        "import importlib.resources as r; "
+        "print(r.files('searcher') / 'data' / 'sample_corpus.jsonl')"
+    )
     sample = subprocess.run(
         [
             str(pip_installed / "python"),
             "-c",
-            locate.replace("SAMPLE", "'sample_corpus.jsonl'"),
+            locate,
         ],
         check=True,
         capture_output=True,
