@@ -1,21 +1,33 @@
 # Two commands on a fresh machine: `make demo` (the main job) and `make test` (every test).
-# Everything else installs itself: uv from PyPI, the locked environment, the engine nodes.
+# Everything else installs itself: uv (scripts/bootstrap_uv.py: on PATH, in this Python, or
+# fetched from PyPI), the locked environment, the engine nodes.
 
 PYTHON ?= python3
-UV := $(PYTHON) -m uv
+UV := $(shell $(PYTHON) scripts/bootstrap_uv.py)
+export UV
+# The demo's query reaches the shell through the environment, never re-quoted by make:
+# make demo QUERY='"الرئيس الروسي"' searches that phrase.
 QUERY ?= الرحمن
+export QUERY
 
-.PHONY: demo test engines engines-stop bootstrap lint template bench relevance load soak
+.PHONY: demo test engines engines-stop bootstrap runtime lint template bench relevance load soak
 
+# Everything: the runtime, the test tools (dev group), the terminal extra.
 bootstrap:
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.5"
+	@test -n "$(UV)" || { echo "make: no uv (see scripts/bootstrap_uv.py's message)" >&2; exit 1; }
 	@$(UV) sync --locked --quiet
 
+# Only what the package needs to run (no test tools, no browser driver).  --inexact keeps a dev
+# environment that `make test` built; --no-sync below stops `uv run` adding the dev group back.
+runtime:
+	@test -n "$(UV)" || { echo "make: no uv (see scripts/bootstrap_uv.py's message)" >&2; exit 1; }
+	@$(UV) sync --locked --quiet --no-dev --inexact
+
 ## Index the bundled Arabic sample corpus into the embedded engine and search it.
-demo: bootstrap
-	$(UV) run searcher reindex --index sample searcher/data/sample_corpus.jsonl
-	$(UV) run searcher search --index sample --size 5 "$(QUERY)"
-	$(UV) run searcher search --index sample --size 3 "مسئول"
+demo: runtime
+	$(UV) run --no-sync searcher reindex --index sample searcher/data/sample_corpus.jsonl
+	$(UV) run --no-sync searcher search --index sample --size 5 "$$QUERY"
+	$(UV) run --no-sync searcher search --index sample --size 3 "مسئول"
 
 ## The whole test suite, with real Elasticsearch and OpenSearch nodes started (and stopped).
 test: bootstrap

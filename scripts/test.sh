@@ -3,19 +3,10 @@
 # Elasticsearch and OpenSearch nodes, run pytest against them, stop the nodes whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-uv() { python3 -m uv "$@"; }
+UV=${UV:-$(python3 scripts/bootstrap_uv.py)}
+uv() { $UV "$@"; }
 
-# The widget's browser test drives Debian's Chromium (a browser cannot download itself here);
-# Amiri renders Quranic marks in its screenshot.  Installed once, when we may.
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi amiri; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing chromium and fonts-hosny-amiri (apt)" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-hosny-amiri >/dev/null
-  else
-    echo "chromium missing: the browser test will skip (and fail under CI=true)" >&2
-  fi
-fi
+bash scripts/browser_deps.sh ensure
 
 uv run ruff check .
 uv run ruff format --check .
