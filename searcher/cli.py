@@ -331,7 +331,9 @@ def _print_hit(rank: int, hit: Hit, display: str) -> None:
     click.echo(f"     {snippet}")
 
 
-@main.command("search")
+# A query may start with an exclusion ('-رياضة أحمد'): click would read it as an unknown option.
+# Unknown options pass through as the query instead; real options still work before or after it.
+@main.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", type=Utf8Text())
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1, CLI_MAX_PAGE))
 @click.option("--size", default=10, show_default=True, type=click.IntRange(1, CLI_MAX_PAGE_SIZE))
@@ -363,7 +365,8 @@ def search_command(
         _echo_json(response.model_dump(mode="json"))
         return
     first = (page - 1) * size + 1
-    click.echo(f"{response.total} hits for {query!r} ({response.took_ms:.1f} ms)")
+    hits = "hit" if response.total == 1 else "hits"
+    click.echo(f"{response.total} {hits} for {query!r} ({response.took_ms:.1f} ms)")
     for rank, hit in enumerate(response.hits, start=first):
         _print_hit(rank, hit, display)
 

@@ -56,7 +56,7 @@ def test_human_output_marks_the_match(tmp_path: Path, dump: Path) -> None:
     run("index", str(dump), "--data-dir", data)
     code, out = run("search", "أحمد", "--data-dir", data)
     assert code == 0
-    assert "1 hits" in out
+    assert out.startswith("1 hit for 'أحمد'")  # singular for one
     assert "«أحمد»" in out  # not a terminal: marks become brackets
 
 
@@ -195,3 +195,21 @@ def test_invalid_utf8_argument_in_a_real_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "not valid UTF-8" in done.stderr
+
+
+def test_a_query_may_start_with_an_exclusion(tmp_path: Path, dump: Path) -> None:
+    # '-رياضة ...' once failed with "No such option '-ر'".
+    data = str(tmp_path / "data")
+    run("index", str(dump), "--data-dir", data)
+    code, out = run("search", "-رياضة المدرسة", "--data-dir", data, "--json")
+    assert code == 0
+    assert [h["id"] for h in json.loads(out)["hits"]] == ["n1"]
+    code, out = run("search", "--json", "-المدرسة الكتاب", "--data-dir", data)
+    assert [h["id"] for h in json.loads(out)["hits"]] == ["q1"]
+
+
+def test_hit_counts_read_naturally(tmp_path: Path, dump: Path) -> None:
+    data = str(tmp_path / "data")
+    run("index", str(dump), "--data-dir", data)
+    assert run("search", "زرافة", "--data-dir", data)[1].startswith("0 hits for")
+    assert run("search", "ذهب OR الكتاب", "--data-dir", data)[1].startswith("2 hits for")
