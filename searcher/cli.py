@@ -237,7 +237,7 @@ def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: 
         run.close()
         engine.close()
     _finish(
-        report.as_dict(), _summary_line(report, f"{settings.engine}:{settings.index}"), as_json, run
+        report.as_dict(), _summary_line(report, f"{settings.engine}:{report.index}"), as_json, run
     )
 
 

@@ -91,6 +91,10 @@ def index_records(
     ``on_chunk(report_so_far, last_line)`` runs after each chunk is acknowledged: progress bars
     and checkpoints hang off it.  ``before_chunk(n_docs)`` runs just before a chunk is sent.
     """
+    # Writing through an alias writes to the index it points at: name that one in the report,
+    # and never create an index under the alias's own name.
+    targets = engine.alias_targets(index)
+    index = targets[0] if len(targets) == 1 else index
     report = IndexReport(index=index)
     started = time.perf_counter()
     engine.create_index(index)

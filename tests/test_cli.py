@@ -213,3 +213,19 @@ def test_hit_counts_read_naturally(tmp_path: Path, dump: Path) -> None:
     run("index", str(dump), "--data-dir", data)
     assert run("search", "زرافة", "--data-dir", data)[1].startswith("0 hits for")
     assert run("search", "ذهب OR الكتاب", "--data-dir", data)[1].startswith("2 hits for")
+
+
+def test_index_into_an_alias_writes_to_its_generation(tmp_path: Path, dump: Path) -> None:
+    # After a reindex, `news` is an alias: `index --index news` once made a stray empty
+    # indices/news beside it, and its summary named the alias, not where documents went.
+    data = tmp_path / "data"
+    code, out = run("reindex", str(dump), "--index", "news", "--data-dir", str(data), "--json")
+    generation = json.loads(out)["index"]
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text('{"id": "x1", "body": "مكتبة عامة"}\n', "utf-8")
+    code, out = run("index", str(extra), "--index", "news", "--data-dir", str(data))
+    assert code == 0
+    assert out.strip().endswith(f"→ embedded:{generation}")
+    assert sorted(p.name for p in (data / "indices").iterdir()) == [generation]
+    code, out = run("search", "مكتبة", "--index", "news", "--data-dir", str(data), "--json")
+    assert [h["id"] for h in json.loads(out)["hits"]] == ["x1"]

@@ -134,6 +134,7 @@ class EmbeddedEngine:
 
     @_serialised
     def create_index(self, index: str) -> None:
+        index = self._resolve(index)  # an alias already has its index
         path = self._index_dir(index)
         if (path / "meta.json").is_file():
             return
