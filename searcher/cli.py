@@ -409,21 +409,24 @@ def analyze_command(settings: Settings, text: str, exact: bool, as_json: bool) -
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
-@click.option("--workers", default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Processes."
+)
 @engine_options
 def serve_command(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve the HTTP search API and the demo page with the search widget.
 
-    GET /search, /suggest, /health; POST/DELETE /documents when SEARCHER_WRITE_KEY is set.
-    Allowed browser origins: SEARCHER_CORS_ORIGINS (comma separated).  OpenAPI at /docs.
+    GET /search, /suggest, /health; POST/DELETE /documents when SEARCHER_WRITE_KEY is set
+    (16 characters or more).  Allowed browser origins: SEARCHER_CORS_ORIGINS (comma separated).
+    Body limit: SEARCHER_MAX_BODY_BYTES.  OpenAPI at /docs.
     """
-    import uvicorn
+    from searcher.api.server import serve
+    from searcher.api.writekey import write_key
 
-    from searcher.api import create_app
-
-    app = create_app(settings)
-    click.echo(f"serving {settings.engine}:{settings.index} on http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, workers=workers, log_level="warning")
+    write_key(settings)  # a weak key stops here, with one line, before anything is announced
+    where = f"{settings.engine}:{settings.index} on http://{host}:{port}/"
+    click.echo(f"serving {where} ({workers} worker{'s' if workers > 1 else ''})", err=True)
+    serve(settings, host, port, workers)
 
 
 if __name__ == "__main__":

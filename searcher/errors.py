@@ -15,3 +15,7 @@ class IndexNotFound(SearcherError):
 
 class IndexLocked(SearcherError):
     """Another process is writing to this embedded index."""
+
+
+class ReadOnlyIndex(SearcherError):
+    """The embedded data directory cannot be written here (a read-only mount, a replica)."""

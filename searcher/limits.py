@@ -32,8 +32,22 @@ MAX_RECORD_DEPTH = 32
 ANALYZER_CACHE_MAX_WORD_CHARS = 64
 ANALYZER_CACHE_MAX_CHARS = 2_000_000
 
-# -- writes -----------------------------------------------------------------------------------
+# -- writes (POST/DELETE /documents) ----------------------------------------------------------
 MAX_DOCUMENTS_PER_POST = 500
+# A request body is streamed and counted; past this many bytes it is a 413 and nothing is kept.
+# The default; SEARCHER_MAX_BODY_BYTES sets another.  Checked after the key, which needs no body.
+MAX_BODY_BYTES = 10 * 1024 * 1024
+MIN_WRITE_KEY_CHARS = 16  # a shorter (or empty, or blank) SEARCHER_WRITE_KEY refuses to start
+
+# -- connections (`searcher serve`, uvicorn) ----------------------------------------------------
+# A connection must deliver a request's headers within this many seconds of opening (or of
+# their first byte on a kept-alive connection); silent and slow-header sockets are closed.
+HEADER_TIMEOUT_SECONDS = 10
+KEEP_ALIVE_SECONDS = 5  # an idle kept-alive connection is closed after this
+MAX_HEADER_BYTES = 16 * 1024  # request line plus headers; more is a 400
+# Open connections plus requests in progress; beyond it new requests get a 503 at once.
+MAX_CONNECTIONS = 256
+MAX_ERROR_ECHO_CHARS = 80  # how much of a bad input a 422 message quotes back
 
 # -- caching ----------------------------------------------------------------------------------
 CACHE_SECONDS = 60

@@ -13,6 +13,15 @@ from searcher.limits import MAX_RECORD_DEPTH
 _CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
 _CONTROLS = dict.fromkeys(_CONTROL_CHARS)
 _HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_CHARS) + "]")
+# A lone surrogate is a half of a UTF-16 pair: Python strings can hold one (JSON's "\\ud800"
+# escape makes one), but it is not text and cannot be stored, encoded or sent back.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value: str) -> str:
+    if _SURROGATE.search(value):
+        raise ValueError("is not valid Unicode text (it holds a lone surrogate)")
+    return value
 
 
 def nesting_depth(value: Any, limit: int) -> int:
@@ -72,6 +81,16 @@ class Document(BaseModel):
     @classmethod
     def _text_or_empty(cls, value: Any) -> Any:
         return "" if value is None else value
+
+    @field_validator("id", "title", "body", "url")
+    @classmethod
+    def _unicode_text(cls, value: str | None) -> str | None:
+        return value if value is None else _valid_unicode(value)
+
+    @field_validator("tags")
+    @classmethod
+    def _unicode_tags(cls, value: list[str]) -> list[str]:
+        return [_valid_unicode(tag) for tag in value]
 
     @field_validator("title", "body")
     @classmethod

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from searcher.limits import MAX_BODY_BYTES
+
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
 
 
@@ -41,9 +43,23 @@ class Settings(BaseSettings):
     # the write endpoints (no key: no write endpoints at all).
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     write_key: SecretStr | None = None
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, gt=0)
 
     # Arabic rules switched off, by name (comma separated in the environment).
     arabic_disable: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    def as_environment(self) -> dict[str, str]:
+        """These settings as SEARCHER_* variables, for processes that read only the environment
+        (`searcher serve --workers N`).  Secrets are left out: they came from the environment,
+        which child processes inherit, and are never copied anywhere else."""
+        out = {}
+        for name, value in self:
+            if value is None or isinstance(value, SecretStr):
+                continue
+            if isinstance(value, tuple | frozenset):
+                value = ",".join(sorted(value) if isinstance(value, frozenset) else value)
+            out[f"SEARCHER_{name.upper()}"] = str(value)
+        return out
 
     @field_validator("arabic_disable", "cors_origins", mode="before")
     @classmethod

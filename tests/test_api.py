@@ -15,6 +15,7 @@ from searcher.engines import open_engine
 from searcher.models import Document
 from searcher.settings import Settings
 
+KEY = "a-write-key-of-16-chars-or-more"
 SAMPLE = Path(__file__).parents[1] / "searcher" / "data" / "sample_corpus.jsonl"
 XSS = Document(
     id="xss", title="<img src=x onerror=alert(1)>", body="<script>alert(1)</script> تجربة"
@@ -33,9 +34,7 @@ def loaded_settings(tmp_path: Path, **overrides: object) -> Settings:
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = loaded_settings(
-        tmp_path, write_key="s3cret-key", cors_origins="https://site.example"
-    )
+    settings = loaded_settings(tmp_path, write_key=KEY, cors_origins="https://site.example")
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -133,11 +132,11 @@ def test_writes_need_the_key(client: TestClient) -> None:
     doc = {"id": "new", "title": "خبر جديد", "body": "افتتاح مكتبة عامة"}
     assert client.post("/documents", json=[doc]).status_code == 401
     assert client.post("/documents", json=[doc], headers={"X-API-Key": "wrong"}).status_code == 401
-    ok = client.post("/documents", json=[doc], headers={"X-API-Key": "s3cret-key"})
+    ok = client.post("/documents", json=[doc], headers={"X-API-Key": KEY})
     assert ok.json() == {"indexed": 1, "deleted": 0, "errors": []}
     assert [h["id"] for h in client.get("/search", params={"q": "مكتبة"}).json()["hits"]] == ["new"]
     assert client.delete("/documents/new").status_code == 401
-    assert client.delete("/documents/new", headers={"X-API-Key": "s3cret-key"}).status_code == 200
+    assert client.delete("/documents/new", headers={"X-API-Key": KEY}).status_code == 200
     assert client.get("/search", params={"q": "مكتبة"}).json()["total"] == 0
 
 

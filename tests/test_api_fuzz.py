@@ -23,7 +23,7 @@ def _app() -> FastAPI:
     # Built at import (schemathesis reads the spec then); the data dir goes when the run ends.
     root = Path(tempfile.mkdtemp(prefix="searcher-fuzz-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
-    return create_app(loaded_settings(root, write_key="fuzz-key"))
+    return create_app(loaded_settings(root, write_key="fuzz-write-key-0123456789"))
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
