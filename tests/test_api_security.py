@@ -181,3 +181,35 @@ def test_the_demo_page_has_a_content_security_policy(client: TestClient) -> None
     assert directives["script-src"] == "'self'"  # no inline script, no other origin
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert directives["frame-ancestors"] == "'none'"
+
+
+# -- item 9: a write request is all or nothing ---------------------------------------------------
+
+
+def test_a_bad_document_fails_the_whole_request_and_frees_the_index(tmp_path: Path) -> None:
+    settings = loaded_settings(tmp_path, write_key=KEY)
+    raw = (
+        b'[{"id": "a1", "title": "\\u0645\\u0643\\u062a\\u0628\\u0629", "body": "x"},'
+        b' {"id": "a2", "title": "\\ud800 \\u0645\\u0643\\u062a\\u0628\\u0629"},'
+        b' {"id": "a3", "title": "\\u0645\\u0643\\u062a\\u0628\\u0629"}]'
+    )
+    headers = {"X-API-Key": KEY, "Content-Type": "application/json"}
+    app = create_app(settings)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        failed = client.post("/documents", content=raw, headers=headers)
+        assert failed.status_code == 422
+        assert "body.1.title" in failed.json()["error"]
+        # The index is not held: another process can write to it now.
+        dump = tmp_path / "more.jsonl"
+        dump.write_text('{"id": "cli", "body": "من سطر الأوامر"}\n', encoding="utf-8")
+        other = subprocess.run(
+            [*CLI, "index", str(dump), "--data-dir", str(tmp_path), "--index", "site"],
+            capture_output=True,
+            text=True,
+        )
+        assert other.returncode == 0, other.stderr
+        # A later good request commits itself only, never the failed request's documents.
+        assert client.post("/documents", json=NEWS, headers={"X-API-Key": KEY}).status_code == 200
+        ids = {hit["id"] for hit in client.get("/search", params={"q": "مكتبة"}).json()["hits"]}
+        assert ids == {"n1"}
+        assert client.get("/health").json()["documents"] == 195 + 2

@@ -107,3 +107,26 @@ def test_a_full_disk_is_reported_and_the_last_commit_survives(tmp_path: Path) ->
     assert [h.id for h in after.search("searcher", parse("امتلاء", ArabicAnalyzer())).hits] == [
         "before"
     ]
+
+
+def test_a_write_that_fails_part_way_leaves_nothing_pending_and_no_lock(tmp_path: Path) -> None:
+    # Issue #9 item 9.  A document that cannot be encoded (a lone surrogate slips past
+    # validation through model_construct, as a library caller's could) in the middle of a batch.
+    data = tmp_path / "data"
+    engine = EmbeddedEngine(data, ArabicAnalyzer())
+    engine.create_index("searcher")
+    engine.bulk("searcher", [Document(id="kept", body="نص محفوظ")])
+    engine.refresh("searcher")
+    bad = Document.model_construct(id="bad", title="\ud800", body="نص", tags=[])
+    batch = [Document(id="first", body="مكتبة أولى"), bad, Document(id="last", body="مكتبة أخيرة")]
+    with pytest.raises((TypeError, UnicodeError)):  # orjson or tantivy refuse to encode it
+        engine.bulk("searcher", batch)
+    # The lock is free: another process writes at once.
+    dump = tmp_path / "other.jsonl"
+    dump.write_text('{"id": "other", "body": "من عملية أخرى"}\n', encoding="utf-8")
+    assert cli("index", str(dump), data=data).returncode == 0
+    # The next successful write in this process commits only itself.
+    engine.bulk("searcher", [Document(id="next", body="نص لاحق")])
+    engine.refresh("searcher")
+    assert engine.count("searcher") == 3  # kept, other, next
+    assert engine.search("searcher", parse("مكتبة", ArabicAnalyzer())).total == 0

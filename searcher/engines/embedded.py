@@ -19,13 +19,16 @@ On disk (``<data_dir>/``)::
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import json
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,7 +37,8 @@ import tantivy
 
 from searcher.arabic import ArabicAnalyzer, Token
 from searcher.engines.base import BulkItem
-from searcher.errors import IndexLocked, IndexNotFound, SearcherError
+from searcher.engines.readonly import ReadOnlyView, writable
+from searcher.errors import IndexLocked, IndexNotFound, ReadOnlyIndex, SearcherError
 from searcher.models import Document, Hit, SearchResponse
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import python_snippet, to_html
@@ -50,15 +54,41 @@ def _field(name: str) -> str:
     return name.replace(".", "_")
 
 
-def _serialised(method: Callable[..., T]) -> Callable[..., T]:
-    """Run the method under the engine's lock (see `EmbeddedEngine.__init__`)."""
+def _writes(method: Callable[..., T]) -> Callable[..., T]:
+    """Run the method under the engine's write lock (see `EmbeddedEngine.__init__`)."""
 
     @functools.wraps(method)
     def locked(self: EmbeddedEngine, *args: Any, **kwargs: Any) -> T:
-        with self._lock:
+        with self._write_lock:
             return method(self, *args, **kwargs)
 
     return locked
+
+
+def _read_only(data_dir: Path, reason: str) -> ReadOnlyIndex:
+    return ReadOnlyIndex(
+        f"the embedded data directory {data_dir} is read-only here ({reason}): "
+        "searching works, writing needs a writable directory"
+    )
+
+
+@contextlib.contextmanager
+def _on_disk(data_dir: Path) -> Iterator[None]:
+    """File-system changes to the data directory; a directory we may not write is one line."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        raise _read_only(data_dir, error.strerror or "not writable") from error
+
+
+@dataclass
+class _Handle:
+    """An open tantivy index; `view` is set when its directory is read-only (see readonly.py)."""
+
+    index: tantivy.Index
+    view: ReadOnlyView | None = None
 
 
 def _schema() -> tantivy.Schema:
@@ -81,13 +111,17 @@ class EmbeddedEngine:
         self.data_dir = Path(data_dir)
         self.analyzer = analyzer
         self.schema = _schema()
-        self._indices: dict[str, tantivy.Index] = {}
+        # Open indices by physical name, and the physical index each name asked for resolved to
+        # last (so a handle on a generation an alias has left can be dropped: its files are
+        # deleted by the reindex that moved the alias, and stay mapped while we hold it).
+        self._handles: dict[str, _Handle] = {}
+        self._targets: dict[str, str] = {}
         self._writers: dict[str, tantivy.IndexWriter] = {}
-        # One engine call at a time per process.  Tantivy drops the GIL inside its calls and the
-        # snippet code needs it back: under 40 API threads they convoy and throughput fell from
-        # 170 to 40 searches/s; queued behind a lock it stays at ~165.  Scale out with processes
-        # (`searcher serve --workers N`): readers in several processes are safe.
-        self._lock = threading.RLock()
+        self._tables_lock = threading.RLock()  # held only while the three tables change
+        # One write at a time per process.  Reads take no engine lock: tantivy's readers are
+        # safe to share, and a slow search must not hold up /health or the next search.  How
+        # many searches run at once is the caller's choice (the API's lanes).
+        self._write_lock = threading.RLock()
 
     # -- names ----------------------------------------------------------------------------------
 
@@ -102,17 +136,45 @@ class EmbeddedEngine:
         alias = self._alias_file(name)
         return alias.read_text().strip() if alias.is_file() else name
 
-    def _open(self, name: str) -> tantivy.Index:
+    def _open(self, name: str) -> _Handle:
         physical = self._resolve(name)
-        if physical not in self._indices:
-            path = self._index_dir(physical)
-            if not (path / "meta.json").is_file():
-                raise IndexNotFound(
-                    f"no embedded index {name!r} in {self.data_dir} (run `searcher index` first)"
-                )
-            self._check_settings(path)
-            self._indices[physical] = tantivy.Index(self.schema, str(path), reuse=True)
-        return self._indices[physical]
+        with self._tables_lock:
+            left = self._targets.get(name)
+            self._targets[name] = physical
+            if left is not None and left != physical:
+                self._drop_if_unused(left)
+            if physical not in self._handles:
+                self._handles[physical] = self._load(name, physical)
+            return self._handles[physical]
+
+    def _load(self, name: str, physical: str) -> _Handle:
+        path = self._index_dir(physical)
+        if not (path / "meta.json").is_file():
+            raise IndexNotFound(
+                f"no embedded index {name!r} in {self.data_dir} (run `searcher index` first)"
+            )
+        self._check_settings(path)
+        if writable(path):
+            try:
+                return _Handle(tantivy.Index(self.schema, str(path), reuse=True))
+            except ValueError as error:
+                if "lock" not in str(error).lower():
+                    raise  # else: a lock file we may not write; read through a view instead
+        view = ReadOnlyView(path)
+        return _Handle(tantivy.Index(self.schema, str(view.path), reuse=True), view)
+
+    def _drop_if_unused(self, physical: str) -> None:
+        """Forget the handle of an index no name resolves to any more (and none writes to)."""
+        if physical not in self._writers and physical not in self._targets.values():
+            self._handles.pop(physical, None)
+
+    def _searcher(self, name: str) -> tantivy.Searcher:
+        """A searcher over the newest commit of `name` (an index or an alias)."""
+        handle = self._open(name)
+        if handle.view is not None:
+            handle.view.sync()
+        handle.index.reload()
+        return handle.index.searcher()
 
     def _check_settings(self, path: Path) -> None:
         saved = json.loads((path / "searcher.json").read_text())
@@ -132,28 +194,32 @@ class EmbeddedEngine:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    @_serialised
+    @_writes
     def create_index(self, index: str) -> None:
         index = self._resolve(index)  # an alias already has its index
         path = self._index_dir(index)
         if (path / "meta.json").is_file():
             return
-        path.mkdir(parents=True, exist_ok=True)
         settings = {
             "schema_version": SCHEMA_VERSION,
             "arabic_disable": sorted(self.analyzer.disabled),
         }
-        (path / "searcher.json").write_text(json.dumps(settings))
-        self._indices[index] = tantivy.Index(self.schema, str(path), reuse=True)
+        with _on_disk(self.data_dir):
+            path.mkdir(parents=True, exist_ok=True)
+            (path / "searcher.json").write_text(json.dumps(settings))
+            created = tantivy.Index(self.schema, str(path), reuse=True)
+        with self._tables_lock:
+            self._handles[index] = _Handle(created)
 
-    @_serialised
+    @_writes
     def delete_index(self, index: str) -> None:
         self._release(index)
         path = self._index_dir(index)
         if path.is_dir():
-            for child in path.iterdir():
-                child.unlink()
-            path.rmdir()
+            with _on_disk(self.data_dir):
+                for child in path.iterdir():
+                    child.unlink()
+                path.rmdir()
 
     def exists(self, index: str) -> bool:
         return (self._index_dir(self._resolve(index)) / "meta.json").is_file()
@@ -168,15 +234,16 @@ class EmbeddedEngine:
         path = self._alias_file(alias)
         return [path.read_text().strip()] if path.is_file() else []
 
-    @_serialised
+    @_writes
     def point_alias(self, alias: str, index: str) -> list[str]:
         before = self.alias_targets(alias)
         squatter = not before and (self._index_dir(alias) / "meta.json").is_file()
         path = self._alias_file(alias)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{path.name}.tmp"  # not with_suffix: alias names may hold dots
-        tmp.write_text(index + "\n")
-        os.replace(tmp, path)  # atomic: a reader sees the old target or the new, never neither
+        with _on_disk(self.data_dir):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.parent / f".{path.name}.tmp"  # not with_suffix: alias names may hold dots
+            tmp.write_text(index + "\n")
+            os.replace(tmp, path)  # atomic: a reader sees the old target or the new, never neither
         if squatter:  # a plain index that had the alias's name, as Elasticsearch's remove_index
             self.delete_index(alias)
             return [alias]
@@ -184,12 +251,25 @@ class EmbeddedEngine:
 
     def _release(self, physical: str) -> None:
         """Finish and drop the writer (releasing its lock) and the open handle of one index."""
-        writer = self._writers.pop(physical, None)
+        with self._tables_lock:
+            writer = self._writers.pop(physical, None)
+            self._handles.pop(physical, None)
         if writer is not None:
             writer.wait_merging_threads()
-        self._indices.pop(physical, None)
 
-    @_serialised
+    def _abandon(self, physical: str) -> None:
+        """After a failed write: roll back what it added and release the writer's lock, so
+        nothing of it stays pending for the next commit and another writer can start."""
+        with self._tables_lock:
+            writer = self._writers.pop(physical, None)
+            self._handles.pop(physical, None)
+        if writer is not None:
+            with contextlib.suppress(ValueError):  # a writer that died cannot roll back
+                writer.rollback()
+            with contextlib.suppress(ValueError):
+                writer.wait_merging_threads()  # consumes the writer: its lock file is released
+
+    @_writes
     def close(self) -> None:
         for physical in list(self._writers):
             self._release(physical)
@@ -198,9 +278,11 @@ class EmbeddedEngine:
 
     def _writer(self, physical: str) -> tantivy.IndexWriter:
         if physical not in self._writers:
-            index = self._open(physical)
+            handle = self._open(physical)
+            if handle.view is not None:
+                raise _read_only(self.data_dir, f"index {physical!r} cannot be written")
             try:
-                self._writers[physical] = index.writer(WRITER_HEAP_BYTES, num_threads=1)
+                writer = handle.index.writer(WRITER_HEAP_BYTES, num_threads=1)
             except ValueError as error:
                 if "lock" in str(error).lower():
                     raise IndexLocked(
@@ -208,12 +290,12 @@ class EmbeddedEngine:
                         "wait for it to finish"
                     ) from error
                 raise
+            with self._tables_lock:
+                self._writers[physical] = writer
         return self._writers[physical]
 
     def _existing_ids(self, physical: str, ids: list[str]) -> set[str]:
-        index = self._open(physical)
-        index.reload()
-        searcher = index.searcher()
+        searcher = self._searcher(physical)
         query = tantivy.Query.term_set_query(self.schema, "id", ids)
         result = searcher.search(query, limit=len(ids), count=False)
         return {searcher.doc(address)["id"][0] for _, address in result.hits}
@@ -228,29 +310,33 @@ class EmbeddedEngine:
         out.add_bytes("source", orjson.dumps(doc.source()))
         return out
 
-    @_serialised
+    @_writes
     def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
         physical = self._resolve(index)
+        # Every document is encoded before any is written: one that cannot be fails the call
+        # with nothing of it written.
+        encoded = [self._document(doc) for doc in docs]
         writer = self._writer(physical)
-        seen = self._existing_ids(physical, [doc.id for doc in docs]) if docs else set()
         items = []
         try:
-            for doc in docs:
+            seen = self._existing_ids(physical, [doc.id for doc in docs]) if docs else set()
+            for doc, document in zip(docs, encoded, strict=True):
                 replaced = doc.id in seen
                 if replaced:
                     writer.delete_documents_by_term("id", doc.id)
-                writer.add_document(self._document(doc))
+                writer.add_document(document)
                 seen.add(doc.id)
                 items.append(BulkItem(doc.id, ok=True, replaced=replaced))
             writer.commit()  # one atomic commit per chunk: a crash loses at most this chunk
-        except ValueError as error:
-            raise self._write_failed(physical, error) from error
+        except BaseException as error:
+            self._abandon(physical)  # all or nothing: the chunk's pending changes go too
+            if isinstance(error, ValueError):
+                raise self._write_failed(physical, error) from error
+            raise
         return items
 
     def _write_failed(self, physical: str, error: Exception) -> SearcherError:
         """Tantivy reports any I/O failure as a dead writer; say what it most likely was."""
-        self._writers.pop(physical, None)  # a writer that failed once is unusable
-        self._indices.pop(physical, None)
         path = self._index_dir(physical)
         free = shutil.disk_usage(path).free
         return SearcherError(
@@ -259,21 +345,24 @@ class EmbeddedEngine:
             "commit; rerun once there is room"
         )
 
-    @_serialised
+    @_writes
     def delete_document(self, index: str, doc_id: str) -> bool:
         physical = self._resolve(index)
         if not self._existing_ids(physical, [doc_id]):
             return False
         writer = self._writer(physical)
-        writer.delete_documents_by_term("id", doc_id)
-        writer.commit()
+        try:
+            writer.delete_documents_by_term("id", doc_id)
+            writer.commit()
+        except BaseException as error:
+            self._abandon(physical)
+            if isinstance(error, ValueError):
+                raise self._write_failed(physical, error) from error
+            raise
         return True
 
-    @_serialised
     def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
-        tindex = self._open(index)
-        tindex.reload()
-        searcher = tindex.searcher()
+        searcher = self._searcher(index)
         query = tantivy.Query.boolean_query(
             [
                 (
@@ -286,18 +375,15 @@ class EmbeddedEngine:
         hits = searcher.search(query, limit=size, count=False).hits
         return [orjson.loads(searcher.doc(address)["source"][0]) for _, address in hits]
 
-    @_serialised
+    @_writes
     def refresh(self, index: str) -> None:
         # Writes are committed chunk by chunk already; ending the write session here also
         # releases the writer's lock, so another process (or `searcher index`) can write next.
         self._release(self._resolve(index))
-        self._open(index).reload()
+        self._searcher(index)
 
-    @_serialised
     def count(self, index: str) -> int:
-        tindex = self._open(index)
-        tindex.reload()
-        return tindex.searcher().num_docs
+        return self._searcher(index).num_docs
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -336,16 +422,14 @@ class EmbeddedEngine:
         parts += [(tantivy.Occur.MustNot, self._clause_query(c)) for c in plan.excluded]
         return tantivy.Query.boolean_query(parts)
 
-    @_serialised
     def search(
         self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10
     ) -> SearchResponse:
         started = time.perf_counter()
-        tindex = self._open(index)
         if plan.is_empty:
+            self._open(index)  # a missing index is still an error
             return SearchResponse(total=0, took_ms=0.0, hits=[])
-        tindex.reload()
-        searcher = tindex.searcher()
+        searcher = self._searcher(index)
         result = searcher.search(
             self._plan_query(plan), limit=size, offset=(page - 1) * size, count=True
         )
