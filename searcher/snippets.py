@@ -1,7 +1,9 @@
 """Snippets of the ORIGINAL text with the matches marked, shared by every engine.
 
 A snippet goes out two ways: `Snippet` (plain text plus ``[start, end)`` marks, for clients that
-render their own) and `to_html` (escaped text with ``<mark>``, safe to drop into a page).
+render their own) and `to_html` (escaped text with ``<mark>``, safe to drop into a page).  Both
+snippet builders (`window` for the embedded engine, `from_tagged` for engine highlighters) drop
+bidi embedding, override and isolate controls, so every engine sends the same safe text.
 """
 
 from __future__ import annotations
@@ -15,6 +17,23 @@ from searcher.models import Snippet
 from searcher.query import QueryPlan, highlight_terms
 
 ELLIPSIS = "…"
+# Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) reorder what a reader
+# sees: an unclosed right-to-left override in a document can make a snippet read as something
+# else ("Trojan Source").  They never reach a snippet.  The marks LRM, RLM and ALM stay: they
+# only place neutral characters, and Arabic text uses them.
+BIDI_CONTROLS = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_STRIP_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def without_bidi_controls(text: str, marks: list[tuple[int, int]]) -> Snippet:
+    """`text` without `BIDI_CONTROLS`, its marks moved to the same characters."""
+    if not BIDI_CONTROLS.intersection(text):
+        return Snippet(text=text, marks=marks)
+    kept_before = [0]  # kept_before[i]: characters kept from text[:i]
+    for char in text:
+        kept_before.append(kept_before[-1] + (char not in BIDI_CONTROLS))
+    moved = [(kept_before[s], kept_before[e]) for s, e in marks]
+    return Snippet(text=text.translate(_STRIP_BIDI), marks=[(s, e) for s, e in moved if e > s])
 
 
 def _densest_start(spans: list[tuple[int, int]], max_chars: int) -> int:
@@ -38,7 +57,7 @@ def window(text: str, spans: list[tuple[int, int]], max_chars: int = SNIPPET_CHA
     """The stretch of `text` around its densest cluster of `spans`, cut at spaces."""
     spans = sorted(spans)
     if len(text) <= max_chars:
-        return Snippet(text=text, marks=spans)
+        return without_bidi_controls(text, spans)
     start = max(0, _densest_start(spans, max_chars) - max_chars // 4) if spans else 0
     end = min(len(text), start + max_chars)
     # Never cut a word in half: move inwards to the nearest space.
@@ -58,7 +77,7 @@ def window(text: str, spans: list[tuple[int, int]], max_chars: int = SNIPPET_CHA
             break
         if e <= end:
             marks.append((s + shift, e + shift))
-    return Snippet(text=prefix + text[start:end] + suffix, marks=marks)
+    return without_bidi_controls(prefix + text[start:end] + suffix, marks)
 
 
 def from_tagged(fragment: str, pre: str, post: str) -> Snippet:
@@ -66,7 +85,7 @@ def from_tagged(fragment: str, pre: str, post: str) -> Snippet:
     out: list[str] = []
     marks: list[tuple[int, int]] = []
     length = 0
-    for i, piece in enumerate(fragment.split(pre)):
+    for i, piece in enumerate(fragment.translate(_STRIP_BIDI).split(pre)):
         if i == 0:
             out.append(piece)
             length += len(piece)

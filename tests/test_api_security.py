@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from searcher.api import create_app
 from searcher.errors import SearcherError
 from searcher.settings import Settings
+from searcher.snippets import from_tagged, window
 from tests.serving import CLI
 from tests.test_api import KEY, loaded_settings
 
@@ -213,3 +214,41 @@ def test_a_bad_document_fails_the_whole_request_and_frees_the_index(tmp_path: Pa
         ids = {hit["id"] for hit in client.get("/search", params={"q": "مكتبة"}).json()["hits"]}
         assert ids == {"n1"}
         assert client.get("/health").json()["documents"] == 195 + 2
+
+
+# -- item 16: bidi controls never reach a snippet ------------------------------------------------
+
+RLO, PDF, RLI, PDI, LRE = "\u202e", "\u202c", "\u2067", "\u2069", "\u202a"
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+SPOOF = {
+    "id": "spoof",
+    "title": "عنوان",
+    # An override that reverses what follows, an isolate, an embedding left open: around and
+    # inside the word a reader searches for.
+    "body": f"قال {RLO}المتحدث{PDF} إن {RLI}الاتفاق{PDI} تم {LRE}وانتهى الأمر مكتبة{RLO}",
+}
+
+
+def test_snippets_carry_no_bidi_controls_and_marks_stay_on_the_word(tmp_path: Path) -> None:
+    with TestClient(create_app(loaded_settings(tmp_path, write_key=KEY))) as client:
+        client.post("/documents", json=SPOOF, headers={"X-API-Key": KEY})
+        for query, word in (("المتحدث", "المتحدث"), ("الاتفاق", "الاتفاق"), ("مكتبة", "مكتبة")):
+            hits = client.get("/search", params={"q": query}).json()["hits"]
+            (hit,) = [h for h in hits if h["id"] == "spoof"]
+            text, marks = hit["snippet"]["text"], hit["snippet"]["marks"]
+            assert not BIDI_CONTROLS.intersection(text + hit["snippet_html"])
+            assert [text[s:e] for s, e in marks] == [word]
+            assert f"<mark>{word}</mark>" in hit["snippet_html"]
+
+
+def test_engine_highlights_lose_bidi_controls_too() -> None:
+    # What Elasticsearch/OpenSearch send back (their highlighter keeps every character).
+    fragment = f"قال {RLO}<em>المتحدث</em>{PDF} إن <em>{RLI}الاتفاق{PDI}</em>"
+    snippet = from_tagged(fragment, "<em>", "</em>")
+    assert snippet.text == "قال المتحدث إن الاتفاق"
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["المتحدث", "الاتفاق"]
+    long_text = "كلمة " * 100 + f"{RLO}المتحدث{PDF} " + "كلمة " * 100
+    start = long_text.index("المتحدث")
+    windowed = window(long_text, [(start, start + len("المتحدث"))])
+    assert not BIDI_CONTROLS.intersection(windowed.text)
+    assert [windowed.text[s:e] for s, e in windowed.marks] == ["المتحدث"]

@@ -149,6 +149,20 @@ def test_opensearch_highlights_the_original_text(three_engines: dict) -> None:
     assert "<mark>ٱلۡكِتَٰبُ</mark>" in hit.snippet_html
 
 
+def test_no_engine_lets_bidi_controls_into_a_snippet(three_engines: dict) -> None:
+    # Issue #9 item 16: an open right-to-left override around the matched word.
+    controls = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    spoof = Document(id="spoof", title="عنوان", body="قال \u202eالمتحدث\u202c إن \u2067الاتفاق تم")
+    for name in ("embedded", "opensearch"):
+        engine = three_engines[name]
+        engine.bulk(three_engines["index"], [spoof])
+        engine.refresh(three_engines["index"])
+        hits = engine.search(three_engines["index"], parse("المتحدث", ANALYZER)).hits
+        (hit,) = [h for h in hits if h.id == "spoof"]
+        assert not controls.intersection(hit.snippet.text + hit.snippet_html), name
+        assert [hit.snippet.text[s:e] for s, e in hit.snippet.marks] == ["المتحدث"], name
+
+
 @pytest.mark.parametrize("odd", ['"', "-", "OR", "*:*", "title:(x", "\\", "a" * 5000, "<script>"])
 def test_odd_input_never_raises_on_opensearch(three_engines: dict, odd: str) -> None:
     three_engines["opensearch"].search(three_engines["index"], parse(odd, ANALYZER))
