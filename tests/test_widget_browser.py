@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
 from searcher.api import create_app
 from searcher.arabic import terms
+from searcher.engines import open_engine
+from searcher.models import Document
 from tests.test_api import loaded_settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,9 +37,50 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Document urls a reader's click must never run (issue #9 item 3), and ones that must stay links.
+HOSTILE_URLS = {
+    "js": "javascript:alert(1)",
+    "case": "JaVaScRiPt:alert(1)",
+    "spaces": "  \t javascript:alert(1)",
+    "tab": "java\tscript:alert(1)",
+    "newline": "java\nscript:alert(1)",
+    "control": "\x01javascript:alert(1)",
+    "data": "data:text/html,<script>alert(1)</script>",
+    "vbscript": "vbscript:msgbox(1)",
+}
+SAFE_URLS = {
+    "https": "https://example.org/news/1",
+    "relative": "/news/2",
+    "bare": "news-3.html",
+    # Entity-encoded: the widget never decodes HTML (the url arrives as a JSON string and is set
+    # as an attribute), so this is a relative path on this site, harmless as a link.
+    "entity": "&#106;avascript:alert(1)",
+}
+HOSTILE_WORD, SAFE_WORD = "خطرة", "سليمة"  # one page of results each
+
+
+def url_documents() -> list[Document]:
+    return [
+        Document(id=f"url-{name}", title=f"خبر {name}", body=f"روابط {word}", url=url)
+        for urls, word in ((HOSTILE_URLS, HOSTILE_WORD), (SAFE_URLS, SAFE_WORD))
+        for name, url in urls.items()
+    ]
+
+
+def search_for(page: object, word: str, expected_hits: int) -> None:
+    page.fill("input[type=search]", word)  # type: ignore[attr-defined]
+    page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
+    # (Waits poll through locators: the page's CSP forbids the eval wait_for_function needs.)
+    expect(page.locator(".searcher-hit")).to_have_count(expected_hits)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = loaded_settings(tmp_path_factory.mktemp("site"))
+    engine = open_engine(settings)
+    engine.bulk(settings.index, url_documents())
+    engine.refresh(settings.index)
+    engine.close()
     port = _free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     app_server = uvicorn.Server(config)
@@ -129,10 +173,31 @@ def test_markup_in_documents_is_shown_as_text(page: object) -> None:
 def test_no_results_and_error_states(page: object, server: str) -> None:
     page.fill("input[type=search]", "كلمةغيرموجودةأبدا")  # type: ignore[attr-defined]
     page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
-    page.wait_for_function(
-        "document.querySelector('.searcher-status').textContent.includes('لا توجد')"
-    )  # type: ignore[attr-defined]
+    expect(page.locator(".searcher-status")).to_contain_text("لا توجد")  # type: ignore[attr-defined]
     page.route("**/search*", lambda route: route.fulfill(status=503, body="{}"))  # type: ignore[attr-defined]
     page.fill("input[type=search]", "الرحمن")  # type: ignore[attr-defined]
     page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
     page.wait_for_selector(".searcher-status.searcher-error")  # type: ignore[attr-defined]
+
+
+def test_only_http_https_and_relative_urls_become_links(page: object, server: str) -> None:
+    search_for(page, HOSTILE_WORD, len(HOSTILE_URLS))
+    for name in HOSTILE_URLS:
+        hit = page.locator(f'.searcher-hit[data-id="url-{name}"]')  # type: ignore[attr-defined]
+        assert hit.locator("a").count() == 0, f"{name}: a hostile url became a link"
+        title = hit.locator(".searcher-title")
+        assert title.inner_text() == f"خبر {name}"  # still shown, as text
+        title.click()
+    assert page.locator(".searcher-results a").count() == 0  # type: ignore[attr-defined]
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert page.url.startswith(server)  # type: ignore[attr-defined]
+    search_for(page, SAFE_WORD, len(SAFE_URLS))
+    for name, url in SAFE_URLS.items():
+        link = page.locator(f'.searcher-hit[data-id="url-{name}"] a')  # type: ignore[attr-defined]
+        href = link.evaluate("a => a.href")
+        assert href.startswith(("http://", "https://"))
+        assert href.endswith(url.lstrip("/")) or name == "entity"
+    protocols = page.evaluate(  # type: ignore[attr-defined]
+        "[...document.querySelectorAll('.searcher-results a')].map(a => a.protocol)"
+    )
+    assert sorted(protocols) == ["http:"] * 3 + ["https:"]

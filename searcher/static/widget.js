@@ -10,7 +10,8 @@
  * data-placeholder, data-size (results per page, default 10).
  *
  * Safety: document text is only ever inserted with textContent; highlights are built from the
- * API's plain-text snippet and [start, end) marks, never from HTML.
+ * API's plain-text snippet and [start, end) marks, never from HTML; a document's url is a link
+ * only when it is http:, https: or relative (safeHref).
  */
 (function () {
   "use strict";
@@ -61,6 +62,22 @@
       cursor = end;
     });
     container.appendChild(document.createTextNode(text.slice(cursor)));
+  }
+
+  // A document's url becomes a link only if it is http:, https: or relative (resolved against
+  // this page).  The browser's own URL parser decides, as it would when the link is followed:
+  // it folds case and drops the whitespace and control characters that hide a scheme
+  // ("JaVaScRiPt:", " javascript:", "java\tscript:"), so javascript:, data:, vbscript: and the
+  // rest are shown as plain text.  The href is the parsed, normalised URL.
+  function safeHref(href) {
+    if (typeof href !== "string" || !href) return null;
+    var url;
+    try {
+      url = new URL(href, document.baseURI);
+    } catch (error) {
+      return null;
+    }
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
   }
 
   function mount(root) {
@@ -158,7 +175,8 @@
       status.textContent = TEXT.results(data.total);
       data.hits.forEach(function (hit) {
         var item = el("li", { class: "searcher-hit", "data-id": hit.id });
-        var title = el(hit.url ? "a" : "span", hit.url ? { href: hit.url } : {}, hit.title || hit.id);
+        var href = safeHref(hit.url);
+        var title = el(href ? "a" : "span", href ? { href: href } : {}, hit.title || hit.id);
         title.classList.add("searcher-title");
         var snippet = el("p", { class: "searcher-snippet" });
         renderSnippet(snippet, hit.snippet);
