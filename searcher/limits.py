@@ -8,6 +8,8 @@ them spells a number out again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # -- queries (API and CLI) --------------------------------------------------------------------
 MAX_QUERY_CHARS = 200  # what the API accepts; longer is a 422
 PARSE_MAX_QUERY_CHARS = 1000  # what the parser reads of any string (library callers); rest is cut
@@ -51,3 +53,72 @@ MAX_ERROR_ECHO_CHARS = 80  # how much of a bad input a 422 message quotes back
 
 # -- caching ----------------------------------------------------------------------------------
 CACHE_SECONDS = 60
+
+
+# -- the README's limits table (searcher/limits_table.py renders it; a test keeps it current) ---
+
+
+@dataclass(frozen=True)
+class Documented:
+    name: str  # a constant above
+    unit: str  # "characters", "bytes", "seconds", …; "" for a plain count
+    what: str  # what it bounds
+    beyond: str  # what happens past it
+    setting: str = ""  # what changes it, if anything does
+
+
+DOCUMENTED = (
+    Documented("MAX_QUERY_CHARS", "characters", "`q` of `/search` and `/suggest`", "422"),
+    Documented(
+        "PARSE_MAX_QUERY_CHARS", "characters", "a query read by the parser", "the rest ignored"
+    ),
+    Documented("MAX_PAGE_SIZE", "", "`size` of `/search`", "422"),
+    Documented("MAX_PAGE", "", "`page` of `/search`", "422"),
+    Documented("CLI_MAX_PAGE_SIZE", "", "`searcher search --size`", "usage error (exit 2)"),
+    Documented("CLI_MAX_PAGE", "", "`searcher search --page`", "usage error (exit 2)"),
+    Documented(
+        "HIGHLIGHT_MAX_ANALYZED_CHARS",
+        "characters",
+        "the start of a field analysed for its snippet",
+        "not highlighted",
+    ),
+    Documented("SNIPPET_CHARS", "characters", "a snippet", "cut at a space, with …"),
+    Documented(
+        "MAX_RECORD_DEPTH", "levels", "nesting in a record's fields", "rejected (422 in the API)"
+    ),
+    Documented(
+        "ANALYZER_CACHE_MAX_WORD_CHARS", "characters", "a word the analyzer caches", "not cached"
+    ),
+    Documented("ANALYZER_CACHE_MAX_CHARS", "characters", "the analyzer's word cache", "cleared"),
+    Documented("MAX_DOCUMENTS_PER_POST", "", "documents in one `POST /documents`", "413"),
+    Documented(
+        "MAX_BODY_BYTES",
+        "bytes",
+        "a `POST /documents` body, however it is sent",
+        "413, nothing written",
+        "`SEARCHER_MAX_BODY_BYTES`",
+    ),
+    Documented(
+        "MIN_WRITE_KEY_CHARS",
+        "characters",
+        "the shortest `SEARCHER_WRITE_KEY`",
+        "`serve` refuses to start",
+    ),
+    Documented(
+        "HEADER_TIMEOUT_SECONDS",
+        "seconds",
+        "sending a request's headers",
+        "connection closed",
+    ),
+    Documented("KEEP_ALIVE_SECONDS", "seconds", "an idle kept-alive connection", "closed"),
+    Documented("MAX_HEADER_BYTES", "bytes", "a request line and headers", "400"),
+    Documented(
+        "MAX_CONNECTIONS",
+        "",
+        "connections plus requests in progress, per worker",
+        "503 at once",
+        "`--workers N` multiplies it",
+    ),
+    Documented("MAX_ERROR_ECHO_CHARS", "characters", "input quoted back in an error", "cut, …"),
+    Documented("CACHE_SECONDS", "seconds", "`Cache-Control` of `/search` and `/suggest`", "–"),
+)

@@ -1,11 +1,27 @@
-"""The README's rule table is generated from the rule table."""
+"""The README's generated tables (the Arabic rules, the limits) match the code they describe."""
 
 from __future__ import annotations
 
+from searcher import limits, limits_table
 from searcher.arabic import docs
+from searcher.readme import README
 
 
 def test_readme_rule_table_is_current() -> None:
-    readme = docs.README.read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
     assert docs.BEGIN in readme and docs.END in readme
     assert docs.with_table(readme) == readme, "run `python -m searcher.arabic.docs`"
+
+
+def test_readme_limits_table_is_current() -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert limits_table.BEGIN in readme and limits_table.END in readme
+    assert limits_table.with_table(readme) == readme, "run `python -m searcher.limits_table`"
+
+
+def test_every_limit_is_in_the_table() -> None:
+    constants = {
+        name for name, value in vars(limits).items() if name.isupper() and isinstance(value, int)
+    }
+    documented = [entry.name for entry in limits.DOCUMENTED]
+    assert sorted(documented) == sorted(constants), "describe the new limit in limits.DOCUMENTED"
