@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         title="searcher",
         version="0.1.0",
         description=DESCRIPTION,
-        responses={code: {"model": documents.ErrorBody} for code in (400, 404, 422, 503)},
+        responses={code: {"model": errors.ErrorBody} for code in (400, 404, 422, 503)},
     )
     app.state.service = service
     errors.install(app)

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Security
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, BeforeValidator
 
+from searcher.api.errors import ErrorBody
 from searcher.api.lanes import run_in
 from searcher.api.service import Service, ServiceDep
 from searcher.api.writekey import HEADER, WriteKey
@@ -24,10 +25,6 @@ from searcher.models import Document
 
 PREFIX = "/documents"
 _KEY_HEADER = APIKeyHeader(name=HEADER, auto_error=False)
-
-
-class ErrorBody(BaseModel):
-    error: str
 
 
 class WriteResult(BaseModel):

@@ -7,18 +7,33 @@ encoded (a lone surrogate) must not crash the handler that reports it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from searcher.errors import EngineUnavailable, IndexNotFound, ReadOnlyIndex, SearcherError
 from searcher.limits import MAX_ERROR_ECHO_CHARS
 
 MAX_REPORTED_ERRORS = 3
+# Engine trouble gets a fixed message: the exception's own text may name a host, a path or a
+# URL.  The most specific class wins (a ReadOnlyIndex is also a SearcherError).
+ENGINE_ERRORS: dict[type[SearcherError], tuple[int, str]] = {
+    EngineUnavailable: (503, "the search engine is unavailable"),
+    IndexNotFound: (404, "the index does not exist yet"),
+    ReadOnlyIndex: (503, "the index is read-only here: searching works, writing does not"),
+    SearcherError: (503, "the search engine refused the request"),
+}
+
+
+class ErrorBody(BaseModel):
+    """The shape of every error response."""
+
+    error: str
 
 
 def printable(text: str, limit: int = MAX_ERROR_ECHO_CHARS) -> str:
@@ -67,18 +82,12 @@ def install(app: FastAPI) -> None:
     def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         return _error(422, validation_message(error.errors()))
 
-    @app.exception_handler(EngineUnavailable)
-    def _unavailable(_: Request, __: EngineUnavailable) -> JSONResponse:
-        return _error(503, "the search engine is unavailable")
+    for kind, (status, message) in ENGINE_ERRORS.items():
+        app.add_exception_handler(kind, _fixed(status, message))
 
-    @app.exception_handler(IndexNotFound)
-    def _missing(_: Request, __: IndexNotFound) -> JSONResponse:
-        return _error(404, "the index does not exist yet")
 
-    @app.exception_handler(ReadOnlyIndex)
-    def _read_only(_: Request, __: ReadOnlyIndex) -> JSONResponse:
-        return _error(503, "the index is read-only here: searching works, writing does not")
+def _fixed(status: int, message: str) -> Callable[[Request, Exception], JSONResponse]:
+    def handler(_: Request, __: Exception) -> JSONResponse:
+        return _error(status, message)
 
-    @app.exception_handler(SearcherError)
-    def _refused(_: Request, __: SearcherError) -> JSONResponse:
-        return _error(503, "the search engine refused the request")
+    return handler
