@@ -21,6 +21,7 @@ import pytest
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines.embedded import EmbeddedEngine
+from searcher.models import Document
 from searcher.query import parse
 from tests.serving import CLI, WRITE_KEY, serving
 
@@ -58,7 +59,12 @@ def test_a_running_engine_lets_go_of_pruned_generations(tmp_path: Path) -> None:
     engine = EmbeddedEngine(data, ArabicAnalyzer())  # the long-running server's engine
     query = parse("الرحمن", ArabicAnalyzer())
     first = engine.search("news", query).total
-    for _ in range(3):  # an operator reindexes from another process; the old generation goes
+    for _ in range(3):
+        # The server writes (POST /documents) through the alias, then an operator reindexes
+        # from another process: the alias moves and the old generation is deleted.
+        engine.bulk("news", [Document(id="posted", body="خبر أرسل إلى الخادم")])
+        engine.refresh("news")
+        assert engine.count("news") == 195
         assert cli("reindex", str(SAMPLE), "--index", "news", data=data).returncode == 0
         assert engine.search("news", query).total == first
         assert engine.count("news") == 194

@@ -164,9 +164,17 @@ class EmbeddedEngine:
         return _Handle(tantivy.Index(self.schema, str(view.path), reuse=True), view)
 
     def _drop_if_unused(self, physical: str) -> None:
-        """Forget the handle of an index no name resolves to any more (and none writes to)."""
-        if physical not in self._writers and physical not in self._targets.values():
-            self._handles.pop(physical, None)
+        """Forget the handle of an index no other name resolves to (and none writes to).
+
+        Asking for an index by its own name (writes do, after resolving an alias) does not keep
+        it: if it is wanted again by that name, it is opened again, if it still exists.
+        """
+        if physical in self._writers:
+            return
+        if any(name != physical and target == physical for name, target in self._targets.items()):
+            return
+        self._targets.pop(physical, None)
+        self._handles.pop(physical, None)
 
     def _searcher(self, name: str) -> tantivy.Searcher:
         """A searcher over the newest commit of `name` (an index or an alias)."""
