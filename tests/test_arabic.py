@@ -29,6 +29,16 @@ NORMALISE_CASES = [
     ("عر\u200cبي", "عربي"),  # invisible_marks: zero-width non-joiner inside a word
     ("\u202bمرحبا\u202c", "مرحبا"),  # invisible_marks: bidi embedding
     ("Trump ترامب", "trump ترامب"),  # lowercase
+    ("يَٰقَوۡمِ", "يا قوم"),  # uthmani_vocative: يٰقوم is «يا قوم»
+    ("يَـٰٓأَيُّهَا", "يا ايها"),  # uthmani_vocative before a hamza: يٰٓأيها
+    ("هَـٰٓأَنتُمۡ", "ها انتم"),  # uthmani_ha_before_antum
+    ("شَيۡـٔٗا", "شيءا"),  # uthmani_hamza_seats: شيـٔا is شيئا
+    ("يَسۡـَٔلُونَكَ", "يسالونك"),  # uthmani_hamza_seats: on alef after a silent letter
+    ("ٱلسَّيِّـَٔاتِ", "السيءات"),  # uthmani_hamza_seats: on ya after a kasra
+    ("بِـَٔايَٰتِنَا", "باياتنا"),  # uthmani_hamza_seats: the clitic ب before the madda
+    ("ضُحَىٰهَا", "ضحاها"),  # uthmani_medial_alef_maksura
+    ("إِبۡرَٰهِـۧمَ", "ابراهيم"),  # uthmani_small_ya
+    ("دَاوُۥدُ", "داوود"),  # uthmani_small_ya: the small waw doubles the waw
 ]
 
 
@@ -52,6 +62,13 @@ TERM_CASES = [
     ("ٱلرَّحۡمَٰنِ", ["رحمن"]),  # uthmani_words: الرحمان is the modern الرحمن
     ("الرحمن", ["رحمن"]),
     ("ذَٰلِكَ", []),  # uthmani_words makes ذالك the stop word ذلك
+    ("كَذَٰلِكَ", ["كذلك"]),  # uthmani_words behind a proclitic: كذٰلك
+    ("فَأُوْلَـٰٓئِكَ", ["فاولءك"]),  # uthmani_words: فأولـٰٓئك is فأولئك
+    ("وَلَٰكِنَّ", ["لكن"]),  # uthmani_words behind و
+    ("ٱلَّيۡلِ", ["ليل"]),  # uthmani_words: ٱلَّيۡل has one lam
+    ("والليل", ["ليل"]),  # ...as the modern spelling
+    ("يَدۡعُوٓاْ", ["يدعو"]),  # stem: the alef after a final waw
+    ("يدعو", ["يدعو"]),  # ...as the modern spelling
 ]
 
 
@@ -108,6 +125,11 @@ def test_every_rule_can_be_switched_off(rule: str) -> None:
         "invisible_marks": "عر\u200cبي",
         "lowercase": "Trump",
         "uthmani_words": "هَٰذَا",
+        "uthmani_vocative": "يَٰقَوۡمِ",
+        "uthmani_ha_before_antum": "هَـٰٓأَنتُمۡ",
+        "uthmani_hamza_seats": "شَيۡـٔٗا",
+        "uthmani_medial_alef_maksura": "ضُحَىٰهَا",
+        "uthmani_small_ya": "إِبۡرَٰهِـۧمَ",
     }[rule]
     on, off = ArabicAnalyzer(), ArabicAnalyzer(disabled={rule})
     assert on.terms(sample, stemmed=False) != off.terms(sample, stemmed=False)

@@ -64,7 +64,7 @@ def load_sample(engine: Engine, index: str) -> None:
 # -- parity: the engine's analysis IS the Python analysis -----------------------------------
 
 
-@pytest.mark.parametrize("fixture", ["news_ar.txt", "quran_sample.txt"])
+@pytest.mark.parametrize("fixture", ["news_ar.txt", "quran_sample.txt", "quran_orthography.txt"])
 @pytest.mark.parametrize("stemmed", [True, False], ids=["light", "exact"])
 def test_engine_analysis_equals_python_on_every_line(
     opensearch: Engine, fixture: str, stemmed: bool

@@ -3,8 +3,10 @@
 `ArabicAnalyzer` executes the rule table (`rules.py`) in Python exactly the way the engine
 template executes it in Elasticsearch/OpenSearch:
 
-    mapping char filter  →  tokenizer  →  lowercase  →  Uthmani words  →  stop words  →  stem
-    (sequence + char)       (letters, digits, marks)                       (stemmed fields only)
+    pattern char filters → mapping char filter → tokenizer → lowercase → Uthmani words
+    (pattern rules)        (sequence + char)       (letters, digits, marks)
+      → stop words → stem
+        (stemmed fields only)
 
 Tokens carry offsets into the ORIGINAL text, as the engine's char filters do, so a snippet can
 mark the word the reader actually sees (with its harakat) rather than its normalised form.
@@ -30,6 +32,8 @@ from searcher.limits import ANALYZER_CACHE_MAX_CHARS, ANALYZER_CACHE_MAX_WORD_CH
 # uses the same class as its `pattern` tokenizer's separator complement.
 TOKEN_CLASS = r"\p{L}\p{N}\p{M}"
 _SEPARATORS = regex.compile(rf"[^{TOKEN_CLASS}]+")
+# A pattern rule may put a space inside a run of word characters (never anything else).
+_PARTS = regex.compile(r"[^ ]+")
 
 
 def _mark_ranges() -> str:
@@ -56,9 +60,11 @@ _WORD_CACHE_SIZE = 200_000  # entries; and at most ANALYZER_CACHE_MAX_CHARS char
 
 @dataclass(frozen=True, slots=True)
 class _Word:
-    skip: int  # leading characters that are deleted, hence outside the token's span
     exact: tuple[str, ...]  # usually one term; a ligature such as ﷺ expands to several
     stemmed: tuple[str | None, ...]  # None where the stemmed analysis drops a stop word
+    # Each term's (start, end) within the run: leading deleted characters are outside it, and a
+    # pattern rule's space (the vocative يٰقوم) splits the run in two.
+    spans: tuple[tuple[int, int], ...]
 
 
 class Token(NamedTuple):
@@ -102,6 +108,16 @@ class ArabicAnalyzer:
         )
         self._lowercase = any(rule.kind == "lowercase" for rule in self.rules)
         self.word_rules = self._entries("word")
+        self.word_patterns = tuple(
+            (rf"^({rule_table.PROCLITICS}){word}({rule_table.ENCLITICS})$", rf"\1{out}\2")
+            for word, out in sorted(self.word_rules.items())
+        )
+        self._word_patterns = tuple((regex.compile(p), r) for p, r in self.word_patterns)
+        self._any_word_rule = regex.compile(
+            rf"^{rule_table.PROCLITICS}(?:{'|'.join(sorted(self.word_rules))}){rule_table.ENCLITICS}$"
+            if self.word_rules
+            else r"(?!)"
+        )
         # Characters the char filter deletes, or turns into letters, belong inside a token of
         # the ORIGINAL text (a kashida or a zero-width joiner must not split a word).
         mapping = self.mapping()
@@ -109,6 +125,14 @@ class ArabicAnalyzer:
             ch for ch, out in mapping.items() if len(ch) == 1 and not _SEPARATORS.search(out)
         )
         self._token_re = regex.compile(rf"[{TOKEN_CLASS}{''.join(map(regex.escape, joined))}]+")
+        # Pattern rules: a leading ^ means "where a word starts": after no letter, digit or mark.
+        # Those all belong to a run, so Python applying a rule run by run sees what the engine's
+        # pass over the whole text sees (a ۞ before the word is no letter: the rule applies).
+        self.pattern_rules = tuple(
+            (rf"(?<![{TOKEN_CLASS}]){pattern[1:]}" if pattern.startswith("^") else pattern, out)
+            for pattern, out in self._entries("pattern").items()
+        )
+        self._patterns = tuple((regex.compile(p), r) for p, r in self.pattern_rules)
         # The same runs, found 3x faster by the stdlib `re` (\w + every combining mark).  It also
         # takes "_" into a run, which `_word` then splits off like any separator: the terms are
         # identical, only the offsets of such a run would be coarser, so precise offsets
@@ -140,7 +164,20 @@ class ArabicAnalyzer:
         return table
 
     def normalise(self, text: str) -> str:
-        """Normalise a whole text: sequences, then one `str.translate` pass, then lower case."""
+        """Normalise a whole text: patterns, sequences, one `str.translate` pass, lower case."""
+        return self._fold(self._rewrite(text))
+
+    def _rewrite(self, text: str) -> str:
+        """The pattern rules, which keep the text's length (so offsets stay valid)."""
+        for pattern, replacement in self._patterns:
+            rewritten = pattern.sub(replacement, text)
+            if len(rewritten) != len(text):
+                raise ValueError(f"pattern rule {pattern.pattern!r} changed the text's length")
+            text = rewritten
+        return text
+
+    def _fold(self, text: str) -> str:
+        """Sequences, then one `str.translate` pass, then lower case."""
         if self._sequence_re is not None:
             text = self._sequence_re.sub(lambda m: self._sequences[m.group()], text)
         text = text.translate(self._char_table)
@@ -152,7 +189,11 @@ class ArabicAnalyzer:
         return frozenset(self._finish(self.normalise(word)) for word in STOP_WORDS)
 
     def _finish(self, term: str) -> str:
-        return self.word_rules.get(term, term)
+        """The word rules, one after another as the engine's filters run them."""
+        if self._any_word_rule.match(term):
+            for pattern, replacement in self._word_patterns:
+                term = pattern.sub(replacement, term)
+        return term
 
     # -- tokens ---------------------------------------------------------------------------------
 
@@ -160,12 +201,19 @@ class ArabicAnalyzer:
         """The analysis of one run of word characters, cached: Arabic vocabulary repeats a lot."""
         word = self._words.get(piece)
         if word is None:
-            skip = 0
-            while skip < len(piece) and piece[skip] in self._deleted:
-                skip += 1  # the engine's offset correction puts a token after deleted chars
-            exact = tuple(self._finish(t) for t in _SEPARATORS.split(self.normalise(piece)) if t)
+            exact: list[str] = []
+            spans: list[tuple[int, int]] = []
+            rewritten = self._rewrite(piece)
+            for part in _PARTS.finditer(rewritten):
+                start, end = part.span()
+                while start < end and self._deleted_at(rewritten, start):
+                    start += 1  # the engine's offset correction puts a token after deleted chars
+                for term in _SEPARATORS.split(self._fold(part.group())):
+                    if term:
+                        exact.append(self._finish(term))
+                        spans.append((start, end))
             stemmed = tuple(None if t in self.stop_words else stem(t) for t in exact)
-            word = _Word(skip, exact, stemmed)
+            word = _Word(tuple(exact), stemmed, tuple(spans))
             # Bounded by size as well as entries: a dump (or an API client) of unique megabyte
             # "words" must not pile up here.  Real words are short and repeat; those are cached.
             if len(piece) <= ANALYZER_CACHE_MAX_WORD_CHARS:
@@ -179,6 +227,13 @@ class ArabicAnalyzer:
                 self._cached_chars += len(piece)
         return word
 
+    def _deleted_at(self, text: str, at: int) -> bool:
+        """Whether the char filter deletes the character at `at`: a deleted character that
+        begins a sequence (the kashida of ـٔ) is part of that sequence's output instead."""
+        if text[at] not in self._deleted:
+            return False
+        return self._sequence_re is None or self._sequence_re.match(text, at) is None
+
     def analyse(self, text: str) -> tuple[list[Token], list[Token]]:
         """(stemmed tokens, exact tokens) of `text` in one pass, offsets into `text` itself.
 
@@ -191,11 +246,13 @@ class ArabicAnalyzer:
         position = 0
         for match in self._token_re.finditer(text):
             word = self._word(match.group())
-            start, end = match.start() + word.skip, match.end()
-            for exact_term, stemmed_term in zip(word.exact, word.stemmed, strict=True):
-                exact.append(Token(exact_term, start, end, position))
+            base = match.start()
+            for exact_term, stemmed_term, (start, end) in zip(
+                word.exact, word.stemmed, word.spans, strict=True
+            ):
+                exact.append(Token(exact_term, base + start, base + end, position))
                 if stemmed_term is not None:
-                    stemmed.append(Token(stemmed_term, start, end, position))
+                    stemmed.append(Token(stemmed_term, base + start, base + end, position))
                 position += 1
         return stemmed, exact
 
@@ -220,13 +277,16 @@ class ArabicAnalyzer:
         The same walk as `analyse`, without building tokens: snippets and suggestions scan whole
         documents per request, so this is their hot path.
         """
-        found = []
+        found: list[tuple[int, int]] = []
         for match in self._fast_token_re.finditer(text):
             word = self._word(match.group())
-            for exact_term, stemmed_term in zip(word.exact, word.stemmed, strict=True):
-                if wanted(stemmed_term, exact_term):
-                    found.append((match.start() + word.skip, match.end()))
-                    break
+            base = match.start()
+            for exact_term, stemmed_term, (start, end) in zip(
+                word.exact, word.stemmed, word.spans, strict=True
+            ):
+                span = (base + start, base + end)
+                if wanted(stemmed_term, exact_term) and (not found or found[-1] != span):
+                    found.append(span)
         return found
 
     def tokens(self, text: str, *, stemmed: bool = True) -> list[Token]:

@@ -3,16 +3,24 @@
 The Python normaliser (`normalise.py`), the engine index template (`searcher.mappings`) and the
 README's rule table are all generated from `RULES`; nothing else spells a rule out again.
 
-A rule is one of four kinds, in the order the analysis applies them:
+A rule is one of five kinds, in the order the analysis applies them:
 
+- ``pattern``: regular-expression rewrites of the ORIGINAL text that depend on where a word
+  starts (the Uthmani vocative يٰقوم is the modern «يا قوم»).  A leading ``^`` in a pattern means
+  "at the start of a word"; the analyzer spells it as a look-behind over the characters a word
+  is made of.  A replacement keeps the text's length (a space may stand where a mark was), so
+  offsets need no correction; in the engine each is a `pattern_replace` char filter before the
+  mapping.  Java's and Python's regex engines read these patterns alike (look-around, classes,
+  ``\\uXXXX``); replacements use ``\\1``, turned into ``$1`` for the engine.
 - ``sequence``: multi-character spellings folded before anything else (Uthmani ``وٰ`` for a
   modern ``ا``).  In the engine these are keys of the same `mapping` char filter; its longest-match
   semantics give them precedence over the single characters, like running them first here.
 - ``char``: one character to zero or more characters.  Python runs them as one `str.translate`;
   the engine as a `mapping` char filter (char filters keep offsets into the original text).
 - ``lowercase``: Latin (and any cased script) folded to lower case; the engine's `lowercase`.
-- ``word``: whole normalised tokens rewritten (Uthmani ``هاذا`` to ``هذا``); the engine gets one
-  anchored `pattern_replace` token filter per word.
+- ``word``: whole normalised tokens rewritten (Uthmani ``هاذا`` to ``هذا``), also behind the
+  proclitics in `PROCLITICS` (``كذالك``, ``فاولاءك``); the engine gets one anchored
+  `pattern_replace` token filter per word.
 
 Every rule can be switched off by name (``SEARCHER_ARABIC_DISABLE=hamza_carriers,...``).
 """
@@ -23,7 +31,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-RuleKind = Literal["sequence", "char", "lowercase", "word"]
+RuleKind = Literal["pattern", "sequence", "char", "lowercase", "word"]
+
+# What may stand before a word-rule word: the question's alef, a conjunction, then a
+# preposition or the article (كذالك, فاولاءك, بالرحمان, للرحمان, أذالك).  Python's and Java's
+# regexes read it alike.
+PROCLITICS = r"(?:ا?[وف]?(?:[بك]?ال|لل|[بكل])?)"
+# ...and what may follow it: an attached pronoun, or the alef of tanwin (إلٰهٗا, لٰكنّي, إلٰهكم).
+ENCLITICS = r"(?:ي|ك|كم|كما|كن|ه|ها|هم|هما|هن|نا|ني|ين|ان|ا)?"
 
 
 @dataclass(frozen=True)
@@ -61,7 +76,61 @@ def _presentation_forms() -> dict[str, str]:
     return folded
 
 
+TATWEEL, HAMZA_ABOVE, FATHA, KASRA = "\u0640", "\u0654", "\u064e", "\u0650"
+_SEAT = TATWEEL + HAMZA_ABOVE  # Uthmani writes a hamza with no seat on a kashida: شيـٔا
+_LETTERS = [chr(cp) for cp in (*range(0x0621, 0x063B), *range(0x0641, 0x064B))]
+
+
+def _hamza_seats() -> dict[str, str]:
+    """A hamza on a kashida (followed by its vowel) as the modern seat reads after our rules.
+
+    Modern spelling puts a medial hamza on the seat its vowels ask for: on alef with a fatha
+    after a silent letter (يسـَٔلونك → يسألونك), on ya after a kasra or a ya (سيِّـَٔات → سيئات,
+    كهيـَٔة → كهيئة) and on waw or ya with its own damma or kasra (مسـُٔولا → مسؤولا).  The
+    alef seat becomes ا and the others ء, as `alef_forms` and `hamza_carriers` do to modern
+    text; hamza + fatha + alef is the madda آ (فـَٔامنوا → فآمنوا).
+    """
+    seats = {
+        _SEAT: "\u0621",
+        _SEAT + FATHA: "\u0627",
+        _SEAT + "\u06e1": "\u0627",  # with Quranic sukun: يستـٔۡخرون → يستأخرون
+        _SEAT + FATHA + "\u0627": "\u0627",
+        KASRA + _SEAT + FATHA: "\u0621",
+    }
+    for clitic in "\u0628\u0644":  # بـَٔايات, لـَٔادم: the clitic's kasra, then the madda
+        seats[clitic + KASRA + _SEAT + FATHA + "\u0627"] = clitic + "\u0627"
+    for mark in ("", "\u06e1", "\u0652", "\u0653"):  # after ya (silent or long): ئ
+        seats["\u064a" + mark + _SEAT + FATHA] = "\u064a\u0621"
+    for tanwin in ("\u064b", "\u0657"):  # after a fatha with tanwin: خطـٔٗا → خطأ, ملجـًٔا → ملجأ
+        seats[FATHA + _SEAT + tanwin + "\u0627"] = "\u0627"
+    for conjunction in "\u0648\u0641":  # the imperative: فسـَٔل → فاسأل, وسـَٔلوا → واسألوا
+        seats[conjunction + FATHA + "\u0633\u06e1" + _SEAT + FATHA] = (
+            conjunction + "\u0627\u0633\u0627"
+        )
+    return seats
+
+
+# The Uthmani particles يٰ and هٰ written onto the next word: a word-initial ya or ha (after و or
+# ف, if any), fatha, maybe a kashida, superscript alef.  `_SPLIT` writes the alef and a space in
+# place of the fatha and the superscript alef: «يا» and the word apart, the length unchanged.
+_CONJUNCTION = r"(?:[\u0648\u0641]\u064e?)?"
+_ALEF_AFTER = r"\u064e(\u0640?)\u0670"
+_SPLIT = "\\1\\2\u0627 "
+
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "uthmani_vocative",
+        "pattern",
+        "The vocative يٰ (and وَيٰ) joined to the next word is the modern «يا» on its own: "
+        "يٰقوم → يا قوم, يٰٓأيها → يا أيها, وَيٰقوم → ويا قوم",
+        {rf"^({_CONJUNCTION}\u064a){_ALEF_AFTER}": _SPLIT},
+    ),
+    Rule(
+        "uthmani_ha_before_antum",
+        "pattern",
+        "The particle هٰ joined to أنتم is the modern «ها» on its own: هٰٓأنتم → ها أنتم",
+        {rf"^({_CONJUNCTION}\u0647){_ALEF_AFTER}(?=\u0653\u0623)": _SPLIT},
+    ),
     Rule(
         "uthmani_sequences",
         "sequence",
@@ -69,9 +138,51 @@ RULES: tuple[Rule, ...] = (
         "hamza before alef where modern text writes madda (ءَامنوا → آمنوا, القرءان → القرآن)",
         {
             "\u0648\u0670": "\u0627",
+            "\u0648\u0670\u0627": "\u0627",  # ٱلرِّبَوٰاْ → الربا
             "\u0649\u0670": "\u0649",
             "\u0621\u0627": "\u0627",
             "\u0621\u064e\u0627": "\u0627",
+        },
+    ),
+    Rule(
+        "uthmani_hamza_seats",
+        "sequence",
+        "A hamza on a kashida gets the seat modern spelling gives it: شيـٔا → شيئا, "
+        "يسـَٔلونك → يسألونك, سيِّـَٔات → سيئات, فـَٔامنوا → فآمنوا; ya with hamza below → ئ "
+        "(امريٕ → امرئ); two hamzas as modern text writes them (أَءِذا → أإذا, ءَأَنتم → أأنتم); "
+        "hamza with tanwin before its alef as in the modern سوءا (سوٓءًا)",
+        _hamza_seats()
+        | {
+            "\u064a\u0655": "\u0621",
+            _SEAT + FATHA + "\u0670": "\u0627",  # ٱلۡـَٰٔن → الآن
+            "\u0621\u064e\u0670": "\u0627",  # hamza, fatha, superscript alef: سوۡءَٰت → سوآت
+            "\u0621\u064e\u064a\u06e1": "\u0627\u064a",  # أرءَيۡتم → أرأيتم
+            "\u0670\u0653\u0624\u064f\u0627": "\u0627\u0621",  # جزـٰٓؤُا → جزاء
+            "\u064e\u0624\u064f\u0627": "\u0627",  # نبَؤُا → نبأ, يبدَؤُا → يبدأ
+            "\u0623\u064e\u0621\u0650": "\u0627\u0627",
+            "\u0621\u064e\u0623": "\u0627\u0627",
+            "\u0621\u064b\u0627": "\u0627",
+            "\u0621\u0657\u0627": "\u0627",
+        },
+    ),
+    Rule(
+        "uthmani_medial_alef_maksura",
+        "sequence",
+        "Alef maksura with superscript alef inside a word is the modern alef: ضحىٰها → ضحاها, "
+        "التورىٰة → التوراة (at the end of a word it stays ى: هدىٰ → هدى)",
+        {"\u0649\u0670" + letter: "\u0627" + letter for letter in _LETTERS},
+    ),
+    Rule(
+        "uthmani_small_ya",
+        "sequence",
+        "Small letters that are written in modern spelling: ya on a kashida (إبرٰهـۧم → "
+        "إبراهيم, النبيـۧن → النبيين), a small waw or ya doubling the letter before it "
+        "(يستوُۥن → يستوون, يستحيِۦ → يستحيي), ص with a small sin read as س (يبصۜط → يبسط)",
+        {
+            TATWEEL + "\u06e7": "\u064a",
+            "\u0648\u064f\u06e5": "\u0648\u0648",
+            "\u064a\u0650\u06e6": "\u064a\u064a",
+            "\u0635\u06dc": "\u0633",
         },
     ),
     Rule(
@@ -158,18 +269,28 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "uthmani_words",
         "word",
-        "Whole words the Uthmani script spells with an extra alef: هاذا → هذا, ذالك → ذلك, "
-        "الرحمان → الرحمن",
+        "Whole words the Uthmani script spells its own way, also behind و ف ب ك ل ال: "
+        "هاذا → هذا, كذالك → كذلك, أولـٰٓئك → أولئك, هـٰٓؤلاء → هؤلاء, الرحمان → الرحمن, "
+        "اليل → الليل (one lam), داوود → داود",
         {
             "هاذا": "هذا",
             "هاذه": "هذه",
             "هاذان": "هذان",
             "ذالك": "ذلك",
             "ذالكم": "ذلكم",
+            "ذالكما": "ذلكما",
             "لاكن": "لكن",
-            "الرحمان": "الرحمن",
+            "لاكنا": "لكنا",
             "رحمان": "رحمن",
             "الاه": "اله",
+            "اولاءك": "اولءك",
+            "هاءلاء": "هءلاء",
+            "اليل": "الليل",
+            "الاتي": "اللاتي",
+            "داوود": "داود",
+            "را": "راي",
+            "الاءي": "اللاءي",
+            "الذان": "اللذان",
         },
     ),
 )

@@ -26,6 +26,9 @@ PREFIXES: tuple[str, ...] = ("ال", "وال", "بال", "كال", "فال", "ل
 SUFFIXES: tuple[str, ...] = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 
 RULES: tuple[tuple[str, str], ...] = (
+    # The alef after a final waw is a spelling convention, not a sound: Uthmani يدعوا and جاءو
+    # meet modern يدعو and جاءوا, and قالوا stems like قالو.
+    (r"^(\p{L}{2,}و)ا$", r"\1"),
     (r"^[وف](?=(?:بال|كال|لل)\p{L}{2})", ""),
     (rf"^(?:{'|'.join(PREFIXES)})(?=\p{{L}}{{{MIN_STEM}}})", ""),
     *((rf"^(\p{{L}}{{{MIN_STEM},}}?){suffix}$", r"\1") for suffix in SUFFIXES),

@@ -6,6 +6,7 @@ its exception types and bulk helper; everything that goes over the wire is in `w
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -80,7 +81,8 @@ class ClusterEngine:
                 f"creating index {index!r}", self.client.indices.create, index=index, body=body
             )
         except SearcherError as error:
-            if "Unknown char_filter type [mapping]" in str(error):
+            # Any analysis-common type (mapping, pattern_replace, ...) the node does not know.
+            if re.search(r"Unknown (?:char_filter|filter|tokenizer) type \[", str(error)):
                 raise SearcherError(
                     f"{error}. This node lacks the analysis-common module (Arabic filters); "
                     "install a regular distribution, or set SEARCHER_ENGINE_ANALYSIS=builtin "

@@ -6,7 +6,8 @@ from the running analyzer, so switched-off rules reach the engine too.  Regenera
 
 The analysis chain mirrors `searcher.arabic.analyse` step for step:
 
-    arabic_rules (mapping char filter: sequence + char rules)
+    arabic_pattern_* (pattern_replace char filters: pattern rules, length kept)
+    → arabic_rules (mapping char filter: sequence + char rules)
     → arabic_words (pattern tokenizer: runs of letters, digits, marks)
     → lowercase → uthmani_* (one anchored pattern_replace per word rule)
     → arabic_stop → arabic_stem_* (one pattern_replace per stemming rule)  [arabic_light only]
@@ -17,6 +18,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+import regex
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic.analyse import TOKEN_CLASS
@@ -30,36 +33,43 @@ def _escape(text: str) -> str:
     return "".join(f"\\u{ord(ch):04X}" for ch in text)
 
 
+def _pattern_replace(pattern: str, replacement: str) -> dict[str, str]:
+    """A `pattern_replace` filter (char or token): Python's ``\\1`` is Java's ``$1``."""
+    return {
+        "type": "pattern_replace",
+        "pattern": pattern,
+        "replacement": regex.sub(r"\\(\d)", r"$\1", replacement),
+    }
+
+
 def analysis_settings(analyzer: ArabicAnalyzer) -> dict[str, Any]:
     """The ``settings.analysis`` block for `analyzer`'s enabled rules."""
     mappings = [
         f"{_escape(key)}=>{_escape(out)}" for key, out in sorted(analyzer.mapping().items())
     ]
-    char_filters = ["arabic_rules"] if mappings else []
+    char_filter_defs: dict[str, Any] = {}
+    for i, (pattern, replacement) in enumerate(analyzer.pattern_rules, start=1):
+        char_filter_defs[f"arabic_pattern_{i:02d}"] = _pattern_replace(pattern, replacement)
+    if mappings:
+        char_filter_defs["arabic_rules"] = {"type": "mapping", "mappings": mappings}
+    char_filters = list(char_filter_defs)
     filters: dict[str, Any] = {
         "arabic_stop": {"type": "stop", "stopwords": sorted(analyzer.stop_words)},
     }
     word_filters = []
-    for i, (word, out) in enumerate(sorted(analyzer.word_rules.items()), start=1):
+    for i, (pattern, replacement) in enumerate(analyzer.word_patterns, start=1):
         name = f"uthmani_{i:02d}"
-        filters[name] = {"type": "pattern_replace", "pattern": f"^{word}$", "replacement": out}
+        filters[name] = _pattern_replace(pattern, replacement)
         word_filters.append(name)
     stem_filters = []
     for i, (pattern, replacement) in enumerate(STEM_RULES, start=1):
         name = f"arabic_stem_{i:02d}"
-        java_replacement = replacement.replace("\\1", "$1")
-        filters[name] = {
-            "type": "pattern_replace",
-            "pattern": pattern,
-            "replacement": java_replacement,
-        }
+        filters[name] = _pattern_replace(pattern, replacement)
         stem_filters.append(name)
     common = ["lowercase"] if "lowercase" not in analyzer.disabled else []
     common += word_filters
     return {
-        "char_filter": (
-            {"arabic_rules": {"type": "mapping", "mappings": mappings}} if mappings else {}
-        ),
+        "char_filter": char_filter_defs,
         "tokenizer": {"arabic_words": {"type": "pattern", "pattern": f"[^{TOKEN_CLASS}]+"}},
         "filter": filters,
         "analyzer": {
