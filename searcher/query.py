@@ -76,7 +76,7 @@ class QueryPlan:
 
 
 def _clause(text: str, quoted: bool, analyzer: ArabicAnalyzer) -> Clause | None:
-    stemmed_tokens, exact_tokens = analyzer.analyse(text)
+    stemmed_tokens, exact_tokens = analyzer.analyse(text, stack=False)
     exact = tuple(t.term for t in exact_tokens)
     stemmed = tuple(t.term for t in stemmed_tokens)
     if not exact:

@@ -74,7 +74,26 @@ TERM_CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), TERM_CASES)
 def test_search_terms(text: str, expected: list[str]) -> None:
-    assert terms(text) == expected
+    assert terms(text, stack=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "indexed"),
+    [
+        ("لصندوق", ["لصندوق", "صندوق"]),  # ل: the word also without it, at the same position
+        ("ببيت", ["ببيت", "بيت"]),  # ب, three letters left
+        ("وكطالب", ["كطالب", "طالب"]),  # و then ك
+        ("بدر", ["بدر"]),  # two letters would be left: never split
+        ("للعمل", ["عمل"]),  # ل before the article: the stemmer's prefix لل
+        ("بالمدرسة", ["مدرس"]),  # ب before the article: the stemmer's prefix بال
+    ],
+)
+def test_single_letter_proclitics_are_indexed_both_ways(text: str, indexed: list[str]) -> None:
+    tokens_ = tokens(text)
+    assert [t.term for t in tokens_] == indexed
+    assert {(t.start, t.end, t.position) for t in tokens_} == {(0, len(text), 0)}
+    # The query is not split: «كتاب» keeps meaning كتاب, and «بيت» finds «ببيت» above.
+    assert terms(text, stack=False) == indexed[:1]
 
 
 def test_exact_terms_keep_stop_words_and_affixes() -> None:
@@ -93,7 +112,7 @@ def test_offsets_point_into_the_original_text() -> None:
 
 def test_leading_invisible_mark_is_outside_the_token() -> None:
     text = "\u200fكتاب"
-    (token,) = tokens(text)
+    (token,) = tokens(text, stack=False)
     assert (token.start, token.end) == (1, 5)
 
 

@@ -110,6 +110,10 @@ QUERIES = [
     "المحادثات OR الكرملين",
     "الصلاة",  # Uthmani ٱلصَّلَوٰةَ
     "مسئول",  # hamza carrier variant of مسؤول in the news text
+    "صندوق",  # only «لصندوق» in the text: the proclitic ل split off at index time
+    "مصابيح",  # only Uthmani «بِمَصَٰبِيحَ»: the proclitic ب
+    "شيئا",  # Uthmani شَيۡـٔٗا: the hamza on a kashida has the seat ئ
+    "الليل",  # Uthmani ٱلَّيۡلِ with one lam, and the news text's الليل
 ]
 
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import regex
 
 from searcher.arabic import rules as rule_table
-from searcher.arabic.stem import stem
+from searcher.arabic.stem import stem, without_proclitic
 from searcher.arabic.stopwords import STOP_WORDS
 from searcher.limits import ANALYZER_CACHE_MAX_CHARS, ANALYZER_CACHE_MAX_WORD_CHARS
 
@@ -62,6 +62,9 @@ _WORD_CACHE_SIZE = 200_000  # entries; and at most ANALYZER_CACHE_MAX_CHARS char
 class _Word:
     exact: tuple[str, ...]  # usually one term; a ligature such as ﷺ expands to several
     stemmed: tuple[str | None, ...]  # None where the stemmed analysis drops a stop word
+    # The stem without a single-letter proclitic (لصندوق → صندوق), indexed at the same position,
+    # or None (no proclitic, or a stop word).
+    stacked: tuple[str | None, ...]
     # Each term's (start, end) within the run: leading deleted characters are outside it, and a
     # pattern rule's space (the vocative يٰقوم) splits the run in two.
     spans: tuple[tuple[int, int], ...]
@@ -212,8 +215,9 @@ class ArabicAnalyzer:
                     if term:
                         exact.append(self._finish(term))
                         spans.append((start, end))
-            stemmed = tuple(None if t in self.stop_words else stem(t) for t in exact)
-            word = _Word(tuple(exact), stemmed, tuple(spans))
+            stemmed = tuple(self._stem(t) for t in exact)
+            stacked = tuple(self._stem(without_proclitic(t)) for t in exact)
+            word = _Word(tuple(exact), stemmed, stacked, tuple(spans))
             # Bounded by size as well as entries: a dump (or an API client) of unique megabyte
             # "words" must not pile up here.  Real words are short and repeat; those are cached.
             if len(piece) <= ANALYZER_CACHE_MAX_WORD_CHARS:
@@ -227,6 +231,9 @@ class ArabicAnalyzer:
                 self._cached_chars += len(piece)
         return word
 
+    def _stem(self, term: str | None) -> str | None:
+        return None if term is None or term in self.stop_words else stem(term)
+
     def _deleted_at(self, text: str, at: int) -> bool:
         """Whether the char filter deletes the character at `at`: a deleted character that
         begins a sequence (the kashida of ـٔ) is part of that sequence's output instead."""
@@ -234,12 +241,14 @@ class ArabicAnalyzer:
             return False
         return self._sequence_re is None or self._sequence_re.match(text, at) is None
 
-    def analyse(self, text: str) -> tuple[list[Token], list[Token]]:
+    def analyse(self, text: str, *, stack: bool = True) -> tuple[list[Token], list[Token]]:
         """(stemmed tokens, exact tokens) of `text` in one pass, offsets into `text` itself.
 
-        Stemmed is the search analysis (stop words dropped, light stem); exact is normalised
-        only, every word kept.  Positions count stop words too, so phrase queries see the same
-        gaps the engines see.
+        Stemmed is the index analysis (stop words dropped, light stem, and a word with a
+        single-letter proclitic stacked with its stripped form at the same position); with
+        ``stack=False`` it is the query analysis, which never splits a proclitic off.  Exact is
+        normalised only, every word kept.  Positions count stop words too, so phrase queries see
+        the same gaps the engines see.
         """
         stemmed: list[Token] = []
         exact: list[Token] = []
@@ -247,12 +256,15 @@ class ArabicAnalyzer:
         for match in self._token_re.finditer(text):
             word = self._word(match.group())
             base = match.start()
-            for exact_term, stemmed_term, (start, end) in zip(
-                word.exact, word.stemmed, word.spans, strict=True
+            for exact_term, stemmed_term, stacked_term, (start, end) in zip(
+                word.exact, word.stemmed, word.stacked, word.spans, strict=True
             ):
-                exact.append(Token(exact_term, base + start, base + end, position))
+                start, end = base + start, base + end
+                exact.append(Token(exact_term, start, end, position))
                 if stemmed_term is not None:
-                    stemmed.append(Token(stemmed_term, base + start, base + end, position))
+                    stemmed.append(Token(stemmed_term, start, end, position))
+                if stack and stacked_term is not None:
+                    stemmed.append(Token(stacked_term, start, end, position))
                 position += 1
         return stemmed, exact
 
@@ -268,7 +280,11 @@ class ArabicAnalyzer:
         for piece in self._fast_token_re.findall(text):
             word = word_of(piece)
             exact.extend(word.exact)
-            stemmed.extend(t for t in word.stemmed if t is not None)
+            for term, stacked in zip(word.stemmed, word.stacked, strict=True):
+                if term is not None:
+                    stemmed.append(term)
+                if stacked is not None:
+                    stemmed.append(stacked)
         return stemmed, exact
 
     def spans(self, text: str, wanted: Callable[[str | None, str], bool]) -> list[tuple[int, int]]:
@@ -281,21 +297,24 @@ class ArabicAnalyzer:
         for match in self._fast_token_re.finditer(text):
             word = self._word(match.group())
             base = match.start()
-            for exact_term, stemmed_term, (start, end) in zip(
-                word.exact, word.stemmed, word.spans, strict=True
+            for exact_term, stemmed_term, stacked_term, (start, end) in zip(
+                word.exact, word.stemmed, word.stacked, word.spans, strict=True
             ):
                 span = (base + start, base + end)
-                if wanted(stemmed_term, exact_term) and (not found or found[-1] != span):
+                hit = wanted(stemmed_term, exact_term) or (
+                    stacked_term is not None and wanted(stacked_term, exact_term)
+                )
+                if hit and (not found or found[-1] != span):
                     found.append(span)
         return found
 
-    def tokens(self, text: str, *, stemmed: bool = True) -> list[Token]:
+    def tokens(self, text: str, *, stemmed: bool = True, stack: bool = True) -> list[Token]:
         """The stemmed (default) or exact tokens of `text`; see `analyse`."""
-        return self.analyse(text)[0 if stemmed else 1]
+        return self.analyse(text, stack=stack)[0 if stemmed else 1]
 
-    def terms(self, text: str, *, stemmed: bool = True) -> list[str]:
+    def terms(self, text: str, *, stemmed: bool = True, stack: bool = True) -> list[str]:
         """Just the terms, in order."""
-        return [token.term for token in self.tokens(text, stemmed=stemmed)]
+        return [token.term for token in self.tokens(text, stemmed=stemmed, stack=stack)]
 
 
 DEFAULT = ArabicAnalyzer()

@@ -161,6 +161,7 @@ RULES: tuple[Rule, ...] = (
             "\u064e\u0624\u064f\u0627": "\u0627",  # نبَؤُا → نبأ, يبدَؤُا → يبدأ
             "\u0623\u064e\u0621\u0650": "\u0627\u0627",
             "\u0621\u064e\u0623": "\u0627\u0627",
+            "\u0621\u0623": "\u0627\u0627",  # the same copied without marks: ءأنذرتهم
             "\u0621\u064b\u0627": "\u0627",
             "\u0621\u0657\u0627": "\u0627",
         },
@@ -169,8 +170,13 @@ RULES: tuple[Rule, ...] = (
         "uthmani_medial_alef_maksura",
         "sequence",
         "Alef maksura with superscript alef inside a word is the modern alef: ضحىٰها → ضحاها, "
-        "التورىٰة → التوراة (at the end of a word it stays ى: هدىٰ → هدى)",
-        {"\u0649\u0670" + letter: "\u0627" + letter for letter in _LETTERS},
+        "التورىٰة → التوراة, and so is a bare ى inside a word, as copied without marks (ضحىها); "
+        "at the end of a word it stays ى: هدىٰ → هدى",
+        {
+            maksura + letter: "\u0627" + letter
+            for maksura in ("\u0649\u0670", "\u0649")  # ...also as copied without the mark
+            for letter in _LETTERS
+        },
     ),
     Rule(
         "uthmani_small_ya",

@@ -26,14 +26,22 @@ PREFIXES: tuple[str, ...] = ("ال", "وال", "بال", "كال", "فال", "ل
 SUFFIXES: tuple[str, ...] = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 
 RULES: tuple[tuple[str, str], ...] = (
-    # The alef after a final waw is a spelling convention, not a sound: Uthmani يدعوا and جاءو
-    # meet modern يدعو and جاءوا, and قالوا stems like قالو.
-    (r"^(\p{L}{2,}و)ا$", r"\1"),
     (r"^[وف](?=(?:بال|كال|لل)\p{L}{2})", ""),
     (rf"^(?:{'|'.join(PREFIXES)})(?=\p{{L}}{{{MIN_STEM}}})", ""),
     *((rf"^(\p{{L}}{{{MIN_STEM},}}?){suffix}$", r"\1") for suffix in SUFFIXES),
+    # The alef after a final waw is a spelling convention, not a sound: Uthmani يدعوا and جاءو
+    # meet modern يدعو and جاءوا, and قالوا stems like قالو.  Last, so a suffix goes first.
+    (r"^(\p{L}{2,}و)ا$", r"\1"),
 )
 _COMPILED = tuple((regex.compile(pattern), replacement) for pattern, replacement in RULES)
+
+# A single-letter proclitic ب ل ك (after و/ف, if any): لصندوق, ببيت, وكطالب.  Stripping it outright
+# would over-stem (كتاب is not ك + تاب), so the word is indexed TWICE at one position: as written
+# and without the letter (the engine's `pattern_capture` filter with `preserve_original`).  The
+# query is not split: «بيت» finds «ببيت», and «كتاب» still means كتاب.  Not before the article
+# (لل, بال, كال are the stemmer's) and never leaving fewer than three letters.
+PROCLITIC = rf"^[وف]?(?:ل(?!ل)|[بك](?!ال))(\p{{L}}{{{MIN_STEM},}})$"
+_PROCLITIC = regex.compile(PROCLITIC)
 
 
 def stem(word: str) -> str:
@@ -41,3 +49,9 @@ def stem(word: str) -> str:
     for pattern, replacement in _COMPILED:
         word = pattern.sub(replacement, word)
     return word
+
+
+def without_proclitic(word: str) -> str | None:
+    """`word` without a single-letter proclitic (see `PROCLITIC`), or None if it has none."""
+    match = _PROCLITIC.match(word)
+    return match.group(1) if match else None

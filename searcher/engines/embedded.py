@@ -45,7 +45,7 @@ from searcher.snippets import python_snippet, to_html
 
 T = TypeVar("T")
 TEXT_FIELDS = ("title", "body", "title.exact", "body.exact")
-SCHEMA_VERSION = 2  # 2: fields hold analysed terms for the whitespace tokenizer
+SCHEMA_VERSION = 3  # 2: analysed terms for the whitespace tokenizer; 3: new Arabic rules
 WRITER_HEAP_BYTES = 128 * 1024 * 1024
 
 

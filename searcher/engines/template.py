@@ -10,7 +10,11 @@ The analysis chain mirrors `searcher.arabic.analyse` step for step:
     → arabic_rules (mapping char filter: sequence + char rules)
     → arabic_words (pattern tokenizer: runs of letters, digits, marks)
     → lowercase → uthmani_* (one anchored pattern_replace per word rule)
-    → arabic_stop → arabic_stem_* (one pattern_replace per stemming rule)  [arabic_light only]
+    → arabic_proclitic (pattern_capture, original kept: لصندوق also as صندوق)  [arabic_light only]
+    → arabic_stop → arabic_stem_* (one pattern_replace per stemming rule)  [arabic_light(_search)]
+
+`arabic_light` indexes the stemmed fields; `arabic_light_search` analyses queries for them (the
+same chain without the proclitic split, as `ArabicAnalyzer.analyse(stack=False)`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import regex
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic.analyse import TOKEN_CLASS
+from searcher.arabic.stem import PROCLITIC
 from searcher.arabic.stem import RULES as STEM_RULES
 
 CHECKED_IN = Path(__file__).resolve().parents[2] / "mappings" / "arabic-index.json"
@@ -66,6 +71,11 @@ def analysis_settings(analyzer: ArabicAnalyzer) -> dict[str, Any]:
         name = f"arabic_stem_{i:02d}"
         filters[name] = _pattern_replace(pattern, replacement)
         stem_filters.append(name)
+    filters["arabic_proclitic"] = {
+        "type": "pattern_capture",
+        "preserve_original": True,
+        "patterns": [PROCLITIC],
+    }
     common = ["lowercase"] if "lowercase" not in analyzer.disabled else []
     common += word_filters
     return {
@@ -74,6 +84,12 @@ def analysis_settings(analyzer: ArabicAnalyzer) -> dict[str, Any]:
         "filter": filters,
         "analyzer": {
             "arabic_light": {
+                "type": "custom",
+                "char_filter": char_filters,
+                "tokenizer": "arabic_words",
+                "filter": [*common, "arabic_proclitic", "arabic_stop", *stem_filters],
+            },
+            "arabic_light_search": {
                 "type": "custom",
                 "char_filter": char_filters,
                 "tokenizer": "arabic_words",
@@ -93,6 +109,7 @@ def _arabic_text() -> dict[str, Any]:
     return {
         "type": "text",
         "analyzer": "arabic_light",
+        "search_analyzer": "arabic_light_search",
         "fields": {"exact": {"type": "text", "analyzer": "arabic_exact"}},
     }
 
@@ -101,7 +118,7 @@ def _arabic_text() -> dict[str, Any]:
 BUILTIN_ANALYSIS: dict[str, Any] = {
     "analyzer": {
         name: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]}
-        for name in ("arabic_light", "arabic_exact")
+        for name in ("arabic_light", "arabic_light_search", "arabic_exact")
     }
 }
 
@@ -110,7 +127,13 @@ def index_body(analyzer: ArabicAnalyzer, *, builtin_only: bool = False) -> dict[
     """The whole create-index body: one shard (scale out by reindexing), Arabic text fields."""
     return {
         "settings": {
-            "index": {"number_of_shards": 1, "number_of_replicas": 0},
+            "index": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                # Stacked tokens (a proclitic split off) count towards a field's length, as in
+                # tantivy, so BM25 ranks alike in every engine.
+                "similarity": {"default": {"type": "BM25", "discount_overlaps": False}},
+            },
             "analysis": BUILTIN_ANALYSIS if builtin_only else analysis_settings(analyzer),
         },
         "mappings": {
