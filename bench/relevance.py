@@ -94,19 +94,25 @@ def _ya(w: str) -> str:
     return w[:-1] + "ى" if w.endswith("ي") else (w[:-1] + "ي" if w.endswith("ى") else w)
 
 
-def _clitic(w: str) -> str:
+def _clitic(w: str, nouns: set[str]) -> str:
+    """The article or و added or dropped, on nouns only (a noun: the corpus also writes it with
+    the article); «الوتعالى» or «الفألقاها» are not something a reader types."""
     if w.startswith("وال"):
         return w[1:]
     if w.startswith("ال"):
         return "و" + w
-    return "ال" + w
+    return "ال" + w if w in nouns else w
 
 
-def _number(w: str) -> str:
-    for plural in ("ات", "ون", "ين"):
-        if w.endswith(plural) and len(w) > 4:
-            return w[: -len(plural)] + ("ة" if plural == "ات" else "")
-    return w[:-1] + "ات" if w.endswith("ة") else w + "ات"
+def _number(w: str, words: set[str]) -> str:
+    """Singular for a sound plural and plural for a singular in ة, where the corpus holds the
+    other form too (مؤمنون → مؤمن, صالحات → صالحة, سورة → سورات): real words, not «ربكماات»."""
+    for plural, singular in (("ات", "ة"), ("ون", ""), ("ين", "")):
+        if w.endswith(plural) and len(w) > 4 and (w[: -len(plural)] + singular) in words:
+            return w[: -len(plural)] + singular
+    if w.endswith("ة") and w[:-1] + "ات" in words:
+        return w[:-1] + "ات"
+    return w
 
 
 def vocalised(word: str) -> str:
@@ -120,30 +126,40 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "no_hamza": lambda w: _drop_hamza(modern(w)),  # أحمد typed احمد
     "ta_marbuta": lambda w: _ta_marbuta(modern(w)),  # مدرسة typed مدرسه
     "alef_maksura": lambda w: _ya(modern(w)),  # على / علي
-    "clitic": lambda w: _clitic(modern(w)),  # الكتاب / والكتاب / كتاب
-    "number": lambda w: _number(modern(w)),  # singular / plural
     "vocalised": vocalised,  # as written, harakat and all
-    # "proclitic" (بيت for the text's ببيت) needs the corpus: see `_proclitic_rewrite`.
+    # Rewrites that need the corpus's vocabulary: see `_corpus_variants`.
 }
+# Every kind, in the order queries are drawn (a new kind goes last, so the others keep theirs).
+KINDS = (
+    *("as_seen", "modern", "no_hamza", "ta_marbuta", "alef_maksura", "clitic", "number"),
+    *("vocalised", "proclitic"),
+)
 _PROCLITIC = re.compile(r"^[وف]?[بلك](?!ال)(..+)$")
 
 
-def _proclitic_rewrite(nouns: set[str]) -> Callable[[str], str]:
-    """The word without a single-letter proclitic ب ل ك, where the rest is a noun the corpus
-    also writes with the article (ببيت → بيت because البيت occurs): independent of our stemmer."""
+def _corpus_variants(words: set[str]) -> dict[str, Callable[[str], str]]:
+    """Rewrites that must know which words exist, so they only ever type real words: `words` is
+    every modern word form of the corpus (decided from the text, never by a system under test).
+    """
+    nouns = {w[2:] for w in words if w.startswith("ال") and len(w) >= 5}
 
-    def rewrite(word: str) -> str:
+    def proclitic(word: str) -> str:
+        """Without a single-letter proclitic ب ل ك where the rest is a noun (ببيت → بيت)."""
         typed = modern(word)
         match = _PROCLITIC.match(typed)
         return match.group(1) if match and match.group(1) in nouns else typed
 
-    return rewrite
+    return {
+        "clitic": lambda w: _clitic(modern(w), nouns),  # الكتاب / والكتاب / كتاب
+        "number": lambda w: _number(modern(w), words),  # singular / plural
+        "proclitic": proclitic,
+    }
 
 
 # A rewrite counts only where it changes the words relative to this simpler form.
 BASELINE: dict[str, Callable[[str], str]] = {
     kind: modern for kind in VARIANTS if kind not in ("as_seen", "modern")
-} | {"modern": as_seen, "proclitic": modern}
+} | {"modern": as_seen, "clitic": modern, "number": modern, "proclitic": modern}
 
 
 # -- queries and judgements -------------------------------------------------------------------
@@ -154,8 +170,9 @@ def build_queries(docs: list[Document]) -> tuple[dict, dict, dict]:
     words_of = {d.id: [w for w in _WORD.findall(d.body)] for d in docs}
     modern_of = {d_id: {modern(w) for w in words} for d_id, words in words_of.items()}
     df = Counter(w for forms in modern_of.values() for w in forms)
-    nouns = {w[2:] for w in df if w.startswith("ال") and len(w) >= 5}
-    variants = VARIANTS | {"proclitic": _proclitic_rewrite(nouns)}
+    corpus = _corpus_variants(set(df))
+    # The historical order of kinds (so each kind keeps its queries when one is added).
+    variants = {kind: VARIANTS.get(kind) or corpus[kind] for kind in KINDS}
     rng = random.Random(SEED)
     queries, qrels, kinds = {}, {}, {}
     candidates = [d for d in docs if len(words_of[d.id]) >= 4]
