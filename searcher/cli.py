@@ -15,7 +15,6 @@ import orjson
 from tqdm import tqdm
 
 from searcher import dump
-from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine, open_engine
 from searcher.errors import SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
@@ -357,7 +356,7 @@ def search_command(
     """Search for QUERY: words, "quoted phrases", -excluded, a OR b."""
     engine = open_engine(settings)
     try:
-        plan = parse(query, ArabicAnalyzer(settings.arabic_disable))
+        plan = parse(query, settings.analyzer())
         response = engine.search(settings.index, plan, page=page, size=size)
     finally:
         engine.close()
@@ -379,7 +378,7 @@ def search_command(
 def analyze_command(settings: Settings, text: str, exact: bool, as_json: bool) -> None:
     """Show how TEXT is normalised and split into tokens (like an engine's _analyze)."""
     engine: Engine = open_engine(settings)
-    analyzer = ArabicAnalyzer(settings.arabic_disable)
+    analyzer = settings.analyzer()
     try:
         tokens = engine.analyze(text, stemmed=not exact)
     finally:

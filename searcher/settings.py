@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from searcher.arabic import ArabicAnalyzer
+from searcher.arabic import plurals as plural_table
 from searcher.limits import MAX_BODY_BYTES
 
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
+
+
+@functools.lru_cache(maxsize=8)
+def _analyzer(disabled: frozenset[str], plurals: Path | None) -> ArabicAnalyzer:
+    """One analyzer per configuration: building the plural map stems a few thousand words."""
+    return ArabicAnalyzer(disabled, plurals=plural_table.load(plurals) if plurals else ())
 
 
 def _default_data_dir() -> Path:
@@ -47,6 +56,13 @@ class Settings(BaseSettings):
 
     # Arabic rules switched off, by name (comma separated in the environment).
     arabic_disable: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Broken plurals (مدارس → مدرسة): a table built on this machine by
+    # `python -m searcher.arabic.plurals` (optional; see searcher/arabic/plurals.py).
+    plurals: Path | None = None
+
+    def analyzer(self) -> ArabicAnalyzer:
+        """The Arabic analysis these settings ask for (rules switched off, plural table)."""
+        return _analyzer(self.arabic_disable, self.plurals)
 
     def as_environment(self) -> dict[str, str]:
         """These settings as SEARCHER_* variables, for processes that read only the environment

@@ -17,7 +17,6 @@ from searcher.api.lanes import Lanes
 from searcher.api.middleware import NoSniff, WriteGate
 from searcher.api.service import Service
 from searcher.api.writekey import write_key
-from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine, open_engine
 from searcher.settings import Settings
 
@@ -35,7 +34,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     service = Service(
         engine=engine,
         index=settings.index,
-        analyzer=ArabicAnalyzer(settings.arabic_disable),
+        analyzer=settings.analyzer(),
         lanes=Lanes.for_engine(engine.name),
     )
 

@@ -96,7 +96,9 @@ def _composed_char_rules(rules: Iterable[rule_table.Rule]) -> dict[str, str]:
 class ArabicAnalyzer:
     """The Arabic analysis with a chosen set of rules switched off (none by default)."""
 
-    def __init__(self, disabled: Iterable[str] = ()) -> None:
+    def __init__(
+        self, disabled: Iterable[str] = (), plurals: Iterable[tuple[str, str]] = ()
+    ) -> None:
         self.disabled = frozenset(disabled)
         self.rules = rule_table.select(self.disabled)
         self._char_rules = _composed_char_rules(self.rules)
@@ -144,6 +146,8 @@ class ArabicAnalyzer:
         self._deleted = frozenset(ch for ch, out in mapping.items() if len(ch) == 1 and not out)
         self._words: dict[str, _Word] = {}
         self._cached_chars = 0
+        # Broken plurals (`plurals.py`, optional): a plural's stem → its singular's stem.
+        self.plural_stems = self._plural_stems(plurals)
 
     def _entries(self, kind: rule_table.RuleKind) -> dict[str, str]:
         return {
@@ -232,7 +236,32 @@ class ArabicAnalyzer:
         return word
 
     def _stem(self, term: str | None) -> str | None:
-        return None if term is None or term in self.stop_words else stem(term)
+        if term is None or term in self.stop_words:
+            return None
+        stemmed = stem(term)
+        return self.plural_stems.get(stemmed, stemmed)
+
+    def _plural_stems(self, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """{plural stem: singular stem} for the (plural, singular) words of a lexicon.
+
+        A plural whose stem is also some singular's stem (كتب is a verb too, آفل has أفول) is
+        left alone only when the lexicon itself lists that stem as a singular: no chains, no
+        swapping one noun for another.  The first pair for a plural wins.
+        """
+
+        def one_stem(word: str) -> str | None:
+            terms = [t for t in _SEPARATORS.split(self.normalise(word)) if t]
+            if len(terms) != 1 or self._finish(terms[0]) in self.stop_words:
+                return None
+            return stem(self._finish(terms[0]))
+
+        stems = [(one_stem(plural), one_stem(singular)) for plural, singular in pairs]
+        singulars = {s for _, s in stems if s}
+        table: dict[str, str] = {}
+        for plural, singular in stems:
+            if plural and singular and plural != singular and plural not in singulars:
+                table.setdefault(plural, singular)
+        return table
 
     def _deleted_at(self, text: str, at: int) -> bool:
         """Whether the char filter deletes the character at `at`: a deleted character that

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from searcher.arabic import ArabicAnalyzer
 from searcher.engines.base import BulkItem, Engine
 from searcher.settings import Settings
 
 
 def open_engine(settings: Settings) -> Engine:
     """The engine the settings name.  Server clients are imported only when asked for."""
-    analyzer = ArabicAnalyzer(settings.arabic_disable)
+    analyzer = settings.analyzer()
     if settings.engine == "embedded":
         from searcher.engines.embedded import EmbeddedEngine
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -192,6 +193,11 @@ class EmbeddedEngine:
                 f"{saved.get('schema_version')}, now {SCHEMA_VERSION}); rebuild it with "
                 "`searcher reindex`"
             )
+        if saved.get("plurals", "") != self._plurals_digest():
+            raise SearcherError(
+                f"index {path.name!r} was built with another broken-plural table than this "
+                "run's (SEARCHER_PLURALS); reindex, or use the same table"
+            )
         built_with = sorted(saved["arabic_disable"])
         if built_with != sorted(self.analyzer.disabled):
             raise SearcherError(
@@ -199,6 +205,13 @@ class EmbeddedEngine:
                 f"but this run switches off {sorted(self.analyzer.disabled)}; "
                 "reindex, or use the same SEARCHER_ARABIC_DISABLE"
             )
+
+    def _plurals_digest(self) -> str:
+        """Names the plural map the terms were built with ("" without one)."""
+        if not self.analyzer.plural_stems:
+            return ""
+        items = sorted(self.analyzer.plural_stems.items())
+        return hashlib.sha256(json.dumps(items, ensure_ascii=False).encode()).hexdigest()[:16]
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -211,6 +224,7 @@ class EmbeddedEngine:
         settings = {
             "schema_version": SCHEMA_VERSION,
             "arabic_disable": sorted(self.analyzer.disabled),
+            "plurals": self._plurals_digest(),
         }
         with _on_disk(self.data_dir):
             path.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ The analysis chain mirrors `searcher.arabic.analyse` step for step:
     → lowercase → uthmani_* (one anchored pattern_replace per word rule)
     → arabic_proclitic (pattern_capture, original kept: لصندوق also as صندوق)  [arabic_light only]
     → arabic_stop → arabic_stem_* (one pattern_replace per stemming rule)  [arabic_light(_search)]
+    → arabic_plurals (stemmer_override: plural stem → singular stem; only with a plural table)
 
 `arabic_light` indexes the stemmed fields; `arabic_light_search` analyses queries for them (the
 same chain without the proclitic split, as `ArabicAnalyzer.analyse(stack=False)`).
@@ -71,6 +72,12 @@ def analysis_settings(analyzer: ArabicAnalyzer) -> dict[str, Any]:
         name = f"arabic_stem_{i:02d}"
         filters[name] = _pattern_replace(pattern, replacement)
         stem_filters.append(name)
+    if analyzer.plural_stems:  # broken plurals, when the user built a table (plurals.py)
+        filters["arabic_plurals"] = {
+            "type": "stemmer_override",
+            "rules": [f"{p} => {s}" for p, s in sorted(analyzer.plural_stems.items())],
+        }
+        stem_filters.append("arabic_plurals")
     filters["arabic_proclitic"] = {
         "type": "pattern_capture",
         "preserve_original": True,
