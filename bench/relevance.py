@@ -39,6 +39,7 @@ import ir_measures
 from ir_measures import RR, R
 
 from bench.corpus import arramooz_nouns, hadiths, news_paragraphs, quran_verses
+from searcher import recovery
 from searcher.arabic import plurals as plural_table
 from searcher.engines import open_engine
 from searcher.models import Document
@@ -323,7 +324,7 @@ def run_searcher(engine, index: str, queries: dict) -> dict:
     analyzer = engine.analyzer  # the engine's own analysis (rules, plural table)
     run = {}
     for qid, text in queries.items():
-        hits = engine.search(index, parse(text, analyzer), size=10).hits
+        hits = recovery.search(engine, index, parse(text, analyzer), size=10).hits
         run[qid] = {h.id: float(h.score) for h in hits}
     return run
 

@@ -14,7 +14,7 @@ import click
 import orjson
 from tqdm import tqdm
 
-from searcher import dump
+from searcher import dump, recovery
 from searcher.engines import Engine, open_engine
 from searcher.errors import SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
@@ -357,7 +357,7 @@ def search_command(
     engine = open_engine(settings)
     try:
         plan = parse(query, settings.analyzer())
-        response = engine.search(settings.index, plan, page=page, size=size)
+        response = recovery.search(engine, settings.index, plan, page=page, size=size)
     finally:
         engine.close()
     if as_json:
@@ -365,7 +365,12 @@ def search_command(
         return
     first = (page - 1) * size + 1
     hits = "hit" if response.total == 1 else "hits"
-    click.echo(f"{response.total} {hits} for {query!r} ({response.took_ms:.1f} ms)")
+    took = f"({response.took_ms:.1f} ms)"
+    if response.relaxed:  # the query as typed found nothing: say so before the near results
+        without = f" without {' '.join(response.dropped)!r}" if response.dropped else ""
+        click.echo(f"no hits for {query!r}; {response.total} close {hits}{without} {took}")
+    else:
+        click.echo(f"{response.total} {hits} for {query!r} {took}")
     for rank, hit in enumerate(response.hits, start=first):
         _print_hit(rank, hit, display)
 

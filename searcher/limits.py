@@ -18,6 +18,10 @@ MAX_PAGE = 20  # with MAX_PAGE_SIZE: at most 1,000 results deep; deep paging is 
 CLI_MAX_PAGE_SIZE = 100
 CLI_MAX_PAGE = 10_000  # the CLI is the operator's own tool, but an absurd offset still aborts
 
+# Zero-result recovery (recovery.py) tries leaving out each word in turn: one count per word,
+# so only for queries of at most this many words; longer ones go straight to "any word".
+RELAX_MAX_WORDS = 6
+
 # -- snippets ---------------------------------------------------------------------------------
 # Only the first this-many characters of a field are analysed for a snippet, as Elasticsearch's
 # `index.highlight.max_analyzed_offset` does: one huge document must not stall every search that

@@ -133,3 +133,10 @@ class SearchResponse(BaseModel):
     total: int
     took_ms: float
     hits: list[Hit]
+    # Set when the query as typed found nothing and a looser one is shown (`recovery.py`):
+    # never while the strict query has results.
+    relaxed: bool = False
+    dropped: list[str] = Field(
+        default_factory=list,
+        description="the query's words the shown results do without (relaxed results only)",
+    )

@@ -64,15 +64,38 @@ class Clause:
 
 @dataclass
 class QueryPlan:
-    """Groups are AND-ed; the clauses inside one group are OR-ed; `excluded` must not match."""
+    """Groups are AND-ed; the clauses inside one group are OR-ed; `excluded` must not match.
+
+    A relaxed plan (`recovery.py`) sets `minimum_groups`: then only that many groups must match,
+    and a document matching more of them scores higher (each adds its BM25 score).
+    """
 
     text: str
     groups: list[list[Clause]] = field(default_factory=list)
     excluded: list[Clause] = field(default_factory=list)
+    minimum_groups: int | None = None  # None: every group
 
     @property
     def is_empty(self) -> bool:
         return not self.groups
+
+    def without(self, index: int) -> QueryPlan:
+        """The same plan with group `index` left out."""
+        kept = self.groups[:index] + self.groups[index + 1 :]
+        return QueryPlan(self.text, kept, self.excluded)
+
+    def any_group(self) -> QueryPlan:
+        """The same plan where one matching group is enough."""
+        return QueryPlan(self.text, self.groups, self.excluded, minimum_groups=1)
+
+    def only(self, index: int) -> QueryPlan:
+        """Group `index` alone (exclusions kept)."""
+        return QueryPlan(self.text, [self.groups[index]], self.excluded)
+
+
+def group_text(group: list[Clause]) -> str:
+    """What the user typed for one group: «a» or «a OR b»."""
+    return " OR ".join(clause.text for clause in group)
 
 
 def _clause(text: str, quoted: bool, analyzer: ArabicAnalyzer) -> Clause | None:

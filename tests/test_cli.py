@@ -42,13 +42,26 @@ def test_index_then_search_json(tmp_path: Path, dump: Path) -> None:
     code, out = run("search", "الكتاب", "--data-dir", data, "--json")
     assert code == 0
     response = json.loads(out)
-    assert set(response) == {"total", "took_ms", "hits"}
+    assert set(response) == {"total", "took_ms", "hits", "relaxed", "dropped"}
     (hit,) = response["hits"]
     assert {"id", "score", "title", "snippet_html", "snippet"} <= set(hit)
     assert hit["id"] == "q1"
     start, end = hit["snippet"]["marks"][0]
     assert hit["snippet"]["text"][start:end] == "ٱلۡكِتَٰبُ"
     assert "<mark>ٱلۡكِتَٰبُ</mark>" in hit["snippet_html"]
+
+
+def test_a_query_that_finds_nothing_shows_close_hits_and_says_so(
+    tmp_path: Path, dump: Path
+) -> None:
+    data = str(tmp_path / "data")
+    run("index", str(dump), "--data-dir", data)
+    code, out = run("search", "أحمد المدرسسة", "--data-dir", data)  # a typo in the second word
+    assert code == 0
+    assert "no hits for 'أحمد المدرسسة'; 1 close hit without 'المدرسسة'" in out
+    code, out = run("search", "أحمد المدرسسة", "--data-dir", data, "--json")
+    response = json.loads(out)
+    assert response["relaxed"] is True and response["dropped"] == ["المدرسسة"]
 
 
 def test_human_output_marks_the_match(tmp_path: Path, dump: Path) -> None:

@@ -201,3 +201,16 @@ def test_only_http_https_and_relative_urls_become_links(page: object, server: st
         "[...document.querySelectorAll('.searcher-results a')].map(a => a.protocol)"
     )
     assert sorted(protocols) == ["http:"] * 3 + ["https:"]
+
+
+def test_near_results_are_headed_as_such(page: object) -> None:
+    # «بوتبن» is a typo: the two words together find nothing, «بوتين» alone does.
+    page.fill("input[type=search]", "بوتين بوتبن")  # type: ignore[attr-defined]
+    page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
+    status = page.wait_for_selector(".searcher-status.searcher-near")  # type: ignore[attr-defined]
+    assert status.inner_text().startswith("نتائج قريبة")
+    assert "بوتبن" in status.inner_text()
+    assert page.locator(".searcher-hit").count() > 0  # type: ignore[attr-defined]
+    page.fill("input[type=search]", "بوتين")  # type: ignore[attr-defined]
+    page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_selector(".searcher-status:not(.searcher-near)")  # type: ignore[attr-defined]

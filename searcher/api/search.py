@@ -8,6 +8,7 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 
+from searcher import recovery
 from searcher.api.lanes import run_in
 from searcher.api.service import ServiceDep
 from searcher.limits import CACHE_SECONDS, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
@@ -29,7 +30,13 @@ async def search(
 ) -> Response:
     plan = parse(q, service.analyzer)
     result = await run_in(
-        service.lanes.search, service.engine.search, service.index, plan, page=page, size=size
+        service.lanes.search,
+        recovery.search,
+        service.engine,
+        service.index,
+        plan,
+        page=page,
+        size=size,
     )
     body = orjson.dumps(result.model_dump(mode="json", exclude={"took_ms"}))
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'

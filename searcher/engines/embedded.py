@@ -431,18 +431,20 @@ class EmbeddedEngine:
         return tantivy.Query.disjunction_max_query(per_field, tie_breaker=TIE_BREAKER)
 
     def _plan_query(self, plan: QueryPlan) -> tantivy.Query:
+        # Every group required, or (a relaxed plan) any `minimum_groups` of them.
+        occur = tantivy.Occur.Must if plan.minimum_groups is None else tantivy.Occur.Should
         parts = []
         for group in plan.groups:
             alternatives = [self._clause_query(c) for c in group]
             if len(alternatives) == 1:
-                parts.append((tantivy.Occur.Must, alternatives[0]))
+                parts.append((occur, alternatives[0]))
             else:
                 either = tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, q) for q in alternatives]
                 )
-                parts.append((tantivy.Occur.Must, either))
+                parts.append((occur, either))
         parts += [(tantivy.Occur.MustNot, self._clause_query(c)) for c in plan.excluded]
-        return tantivy.Query.boolean_query(parts)
+        return tantivy.Query.boolean_query(parts, minimum_number_should_match=plan.minimum_groups)
 
     def search(
         self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10

@@ -32,14 +32,23 @@ def clause_query(clause: Clause) -> dict[str, Any]:
 
 
 def plan_query(plan: QueryPlan) -> dict[str, Any]:
-    must = []
+    groups = []
     for group in plan.groups:
         alternatives = [clause_query(c) for c in group]
         if len(alternatives) == 1:
-            must.append(alternatives[0])
+            groups.append(alternatives[0])
         else:
-            must.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
-    return {"bool": {"must": must, "must_not": [clause_query(c) for c in plan.excluded]}}
+            groups.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
+    must_not = [clause_query(c) for c in plan.excluded]
+    if plan.minimum_groups is None:
+        return {"bool": {"must": groups, "must_not": must_not}}
+    return {
+        "bool": {
+            "should": groups,
+            "minimum_should_match": plan.minimum_groups,
+            "must_not": must_not,
+        }
+    }
 
 
 def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:

@@ -25,6 +25,10 @@
   var DEBOUNCE_MS = 200;
   var TEXT = {
     results: function (n) { return n + " نتيجة"; },
+    // The words together found nothing; these are the results without the dropped words.
+    near: function (n, dropped) {
+      return "نتائج قريبة: " + n + " نتيجة" + (dropped.length ? " بدون «" + dropped.join("، ") + "»" : "");
+    },
     none: "لا توجد نتائج",
     error: "تعذّر البحث الآن، حاول مرة أخرى",
     search: "بحث",
@@ -172,7 +176,10 @@
         status.textContent = TEXT.none;
         return;
       }
-      status.textContent = TEXT.results(data.total);
+      status.textContent = data.relaxed
+        ? TEXT.near(data.total, (data.dropped || []).map(String))
+        : TEXT.results(data.total);
+      status.classList.toggle("searcher-near", Boolean(data.relaxed));
       data.hits.forEach(function (hit) {
         var item = el("li", { class: "searcher-hit", "data-id": hit.id });
         var href = safeHref(hit.url);
