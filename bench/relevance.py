@@ -38,7 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import ir_measures
 from ir_measures import RR, R
 
-from bench.corpus import arramooz_nouns, hadiths, news_paragraphs, quran_verses
+from bench.corpus import (
+    arramooz_nouns,
+    hadiths,
+    news_paragraphs,
+    quran_standard,
+    quran_verses,
+)
 from searcher import recovery
 from searcher.arabic import plurals as plural_table
 from searcher.engines import open_engine
@@ -170,9 +176,37 @@ VARIANTS: dict[str, Callable[[str], str]] = {
 # Every kind, in the order queries are drawn (a new kind goes last, so the others keep theirs).
 KINDS = (
     *("as_seen", "modern", "no_hamza", "ta_marbuta", "alef_maksura", "clitic", "number"),
-    *("vocalised", "proclitic", "broken_plural"),
+    *("vocalised", "proclitic", "broken_plural", "standard"),
 )
 _PROCLITIC = re.compile(r"^[وف]?[بلك](?!ال)(..+)$")
+
+
+def _letters(word: str) -> str:
+    """A coarse key for aligning two editions' words: letters only, alef/ya/ta/hamza forms one."""
+    bare = "".join(ch for ch in word if unicodedata.category(ch) != "Mn" and ch != "\u0640")
+    return bare.translate(str.maketrans("أإآٱىةؤئ", "اااايهءء"))
+
+
+def standard_spellings(docs: list[Document]) -> dict[str, str]:
+    """Each Uthmani word → the word Tanzil's standard edition writes in its place.
+
+    The verses of the two editions are aligned word by word on a coarse letter key (never our
+    analysis), and only one-to-one replacements are kept: «ٱلصَّلَوٰةَ» → «الصلاة», «يَٰقَوۡمِ»
+    stays out (the standard text writes two words)."""
+    from difflib import SequenceMatcher
+
+    standard = quran_standard()
+    spelling: dict[str, str] = {}
+    for doc in docs:
+        if doc.id not in standard:
+            continue
+        uthmani, modern_words = _WORD.findall(doc.body), standard[doc.id].split()
+        keys_u, keys_s = [_letters(w) for w in uthmani], [_letters(w) for w in modern_words]
+        for op, i1, i2, j1, j2 in SequenceMatcher(a=keys_u, b=keys_s).get_opcodes():
+            if op in ("equal", "replace") and i2 - i1 == j2 - j1:
+                for u, m in zip(uthmani[i1:i2], modern_words[j1:j2], strict=True):
+                    spelling.setdefault(u, m)
+    return spelling
 
 
 def _corpus_variants(words: set[str]) -> dict[str, Callable[[str], str]]:
@@ -197,7 +231,7 @@ def _corpus_variants(words: set[str]) -> dict[str, Callable[[str], str]]:
 # A rewrite counts only where it changes the words relative to this simpler form.
 BASELINE: dict[str, Callable[[str], str]] = {
     kind: modern for kind in VARIANTS if kind not in ("as_seen", "modern")
-} | {"modern": as_seen, "clitic": modern, "number": modern, "proclitic": modern}
+} | {"modern": as_seen, "clitic": modern, "number": modern, "proclitic": modern, "standard": modern}
 
 
 # -- queries and judgements -------------------------------------------------------------------
@@ -209,6 +243,8 @@ def build_queries(docs: list[Document]) -> tuple[dict, dict, dict]:
     modern_of = {d_id: {modern(w) for w in words} for d_id, words in words_of.items()}
     df = Counter(w for forms in modern_of.values() for w in forms)
     corpus = _corpus_variants(set(df))
+    spelling = standard_spellings(docs)
+    corpus["standard"] = lambda w: spelling.get(w, modern(w))  # as Tanzil's edition writes it
     # The historical order of kinds (so each kind keeps its queries when one is added).
     variants = {kind: VARIANTS.get(kind) or corpus[kind] for kind in KINDS}
     rng = random.Random(SEED)
