@@ -45,7 +45,7 @@ from bench.corpus import (
     quran_standard,
     quran_verses,
 )
-from searcher import recovery
+from searcher import vocalised
 from searcher.arabic import plurals as plural_table
 from searcher.engines import open_engine
 from searcher.models import Document
@@ -158,7 +158,7 @@ def _broken_plural(word: str) -> str:
     return typed
 
 
-def vocalised(word: str) -> str:
+def as_vocalised(word: str) -> str:
     """Typed with the text's own diacritics (a reader who means a vocalisation)."""
     return word
 
@@ -169,7 +169,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "no_hamza": lambda w: _drop_hamza(modern(w)),  # أحمد typed احمد
     "ta_marbuta": lambda w: _ta_marbuta(modern(w)),  # مدرسة typed مدرسه
     "alef_maksura": lambda w: _ya(modern(w)),  # على / علي
-    "vocalised": vocalised,  # as written, harakat and all
+    "vocalised": as_vocalised,  # as written, harakat and all
     "broken_plural": _broken_plural,  # مدارس / مدرسة, in both directions
     # Rewrites that need the corpus's vocabulary: see `_corpus_variants`.
 }
@@ -360,7 +360,7 @@ def run_searcher(engine, index: str, queries: dict) -> dict:
     analyzer = engine.analyzer  # the engine's own analysis (rules, plural table)
     run = {}
     for qid, text in queries.items():
-        hits = recovery.search(engine, index, parse(text, analyzer), size=10).hits
+        hits = vocalised.search(engine, index, parse(text, analyzer), analyzer, size=10).hits
         run[qid] = {h.id: float(h.score) for h in hits}
     return run
 

@@ -14,7 +14,7 @@ import click
 import orjson
 from tqdm import tqdm
 
-from searcher import dump, recovery
+from searcher import dump, vocalised
 from searcher.engines import Engine, open_engine
 from searcher.errors import SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
@@ -356,8 +356,9 @@ def search_command(
     """Search for QUERY: words, "quoted phrases", -excluded, a OR b."""
     engine = open_engine(settings)
     try:
-        plan = parse(query, settings.analyzer())
-        response = recovery.search(engine, settings.index, plan, page=page, size=size)
+        analyzer = settings.analyzer()
+        plan = parse(query, analyzer)
+        response = vocalised.search(engine, settings.index, plan, analyzer, page=page, size=size)
     finally:
         engine.close()
     if as_json:

@@ -21,6 +21,8 @@ CLI_MAX_PAGE = 10_000  # the CLI is the operator's own tool, but an absurd offse
 # Zero-result recovery (recovery.py) tries leaving out each word in turn: one count per word,
 # so only for queries of at most this many words; longer ones go straight to "any word".
 RELAX_MAX_WORDS = 6
+# A vocalised query (vocalised.py) re-orders this many top results by agreement with its marks.
+RERANK_WINDOW = 50
 
 # -- snippets ---------------------------------------------------------------------------------
 # Only the first this-many characters of a field are analysed for a snippet, as Elasticsearch's

@@ -8,7 +8,7 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 
-from searcher import recovery
+from searcher import vocalised
 from searcher.api.lanes import run_in
 from searcher.api.service import ServiceDep
 from searcher.limits import CACHE_SECONDS, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
@@ -31,10 +31,11 @@ async def search(
     plan = parse(q, service.analyzer)
     result = await run_in(
         service.lanes.search,
-        recovery.search,
+        vocalised.search,
         service.engine,
         service.index,
         plan,
+        service.analyzer,
         page=page,
         size=size,
     )
