@@ -83,6 +83,18 @@ DOCUMENTED = (
     Documented("CLI_MAX_PAGE_SIZE", "", "`searcher search --size`", "usage error (exit 2)"),
     Documented("CLI_MAX_PAGE", "", "`searcher search --page`", "usage error (exit 2)"),
     Documented(
+        "RELAX_MAX_WORDS",
+        "words",
+        "a query that found nothing, relaxed one word at a time",
+        "relaxed to any word at once",
+    ),
+    Documented(
+        "RERANK_WINDOW",
+        "results",
+        "the top results a vocalised query re-orders",
+        "later pages ranked as the engine ranks them",
+    ),
+    Documented(
         "HIGHLIGHT_MAX_ANALYZED_CHARS",
         "characters",
         "the start of a field analysed for its snippet",
