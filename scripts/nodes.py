@@ -11,13 +11,15 @@ Everything comes from Maven Central (checked against its .sha1 files) and is cac
 ``$SEARCHER_ENGINES_CACHE`` (default ``~/.cache/searcher/engines``):
 
 - Elasticsearch: ``org.elasticsearch.distribution.integ-test-zip:elasticsearch`` (Java 21+). It
-  carries only the transport and x-pack core/security modules; Elasticsearch does not publish
-  `analysis-common` to Maven Central, so this node proves the client path (bulk, aliases,
-  search, highlighting, errors) with built-in analysis only.
+  carries only the transport and x-pack core/security modules, and Elasticsearch publishes its
+  `analysis-common` module nowhere we can fetch it.  So that this node runs the production
+  Arabic template, we compile our own TEST-ONLY module, ``scripts/es-test-analysis/`` (Lucene's
+  own char filter, tokenizer and filter classes under analysis-common's type names), against the
+  node's jars and install it as ``modules/searcher-test-analysis``.  Users run the official
+  image, which ships analysis-common itself.
 - OpenSearch: ``org.opensearch.distribution.integ-test-zip:opensearch`` plus the modules
   ``org.opensearch.plugin:analysis-common`` and, because it extends it,
-  ``org.opensearch.plugin:lang-painless`` with its runtime jars.  This node runs the production
-  Arabic template and the parity test.
+  ``org.opensearch.plugin:lang-painless`` with its runtime jars.
 
 Both listen on loopback only, with a 512 MB heap and a fresh data directory per start.  Both
 refuse to run as root, so as root the nodes run as an unprivileged user made for the purpose.
@@ -35,6 +37,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -79,6 +82,15 @@ class Module:
 
 
 @dataclass(frozen=True)
+class SourceModule:
+    """A module compiled here from our own Java source, against the node's jars (test only)."""
+
+    name: str
+    classname: str
+    source: Path  # holds src/**/*.java
+
+
+@dataclass(frozen=True)
 class Node:
     name: str
     version: str
@@ -93,6 +105,7 @@ class Node:
     config_file: str
     settings: dict[str, str] = field(default_factory=dict)
     modules: tuple[Module, ...] = ()
+    source_modules: tuple[SourceModule, ...] = ()
 
     @property
     def url(self) -> str:
@@ -135,6 +148,13 @@ NODES = {
         settings={
             "xpack.security.enabled": "false",
         },
+        source_modules=(
+            SourceModule(
+                name="searcher-test-analysis",
+                classname="searcher.testanalysis.TestAnalysisPlugin",
+                source=Path(__file__).resolve().parent / "es-test-analysis",
+            ),
+        ),
     ),
     "opensearch": Node(
         name="opensearch",
@@ -272,25 +292,73 @@ def _ensure_user() -> pwd.struct_passwd | None:
         return pwd.getpwnam(RUN_USER)
 
 
-def _write_module(home: Path, module: Module, version: str, java: int) -> None:
-    folder = home / "modules" / module.name
-    folder.mkdir(parents=True, exist_ok=True)
-    for jar in module.jars:
-        shutil.copy(download(jar.url), folder / Path(jar.url).name)
+def _write_descriptor(
+    folder: Path, node: Node, name: str, classname: str, java: int, extended: str = ""
+) -> None:
     descriptor = {
-        "name": module.name,
-        "description": f"{module.name} (assembled from Maven Central by scripts/nodes.py)",
-        "version": version,
-        "opensearch.version": version,
+        "name": name,
+        "description": f"{name} (assembled by scripts/nodes.py for the tests)",
+        "version": node.version,
+        f"{node.name}.version": node.version,  # elasticsearch.version / opensearch.version
         "java.version": str(java),
-        "classname": module.classname,
-        "extended.plugins": module.extended,
+        "classname": classname,
+        "extended.plugins": extended,
         "has.native.controller": "false",
     }
     lines = "".join(f"{key}={value}\n" for key, value in descriptor.items())
     (folder / "plugin-descriptor.properties").write_text(lines)
+
+
+def _write_module(home: Path, module: Module, node: Node, java: int) -> None:
+    folder = home / "modules" / module.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for jar in module.jars:
+        shutil.copy(download(jar.url), folder / Path(jar.url).name)
+    _write_descriptor(folder, node, module.name, module.classname, java, module.extended)
     if module.policy:
         (folder / "plugin-security.policy").write_text(module.policy)
+
+
+# The oldest Java the node supports: the module's bytecode must load wherever the node runs.
+SOURCE_RELEASE = 21
+
+
+def build_jar(module: SourceModule, home: Path, java_home: Path, version: str) -> Path:
+    """`module` compiled against `home`'s jars; cached by source digest and node version."""
+    sources = sorted((module.source / "src").rglob("*.java"))
+    digest = hashlib.sha1(version.encode())
+    for path in sources:
+        digest.update(path.read_bytes())
+    jar = CACHE / "built" / f"{module.name}-{version}-{digest.hexdigest()[:12]}.jar"
+    if jar.is_file():
+        return jar
+    jar.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as classes:
+        javac = [str(java_home / "bin" / "javac"), "--release", str(SOURCE_RELEASE)]
+        compiled = subprocess.run(
+            [*javac, "-cp", str(home / "lib" / "*"), "-d", classes, *map(str, sources)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if compiled.returncode != 0:
+            raise SystemExit(f"nodes: compiling {module.name} failed:\n{compiled.stderr}")
+        partial = jar.with_suffix(".partial")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+            for path in sorted(Path(classes).rglob("*.class")):
+                out.write(path, path.relative_to(classes).as_posix())
+        partial.rename(jar)
+    log(f"built {jar.name}: {jar.stat().st_size} bytes in {time.monotonic() - started:.1f} s")
+    return jar
+
+
+def _install_source_module(home: Path, module: SourceModule, node: Node, java_home: Path) -> None:
+    folder = home / "modules" / module.name
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(build_jar(module, home, java_home, node.version), folder / f"{module.name}.jar")
+    _write_descriptor(folder, node, module.name, module.classname, SOURCE_RELEASE)
 
 
 def install(node: Node, java_home: Path) -> Path:
@@ -305,7 +373,9 @@ def install(node: Node, java_home: Path) -> Path:
     for script in (home / "bin").iterdir():
         script.chmod(0o755)
     for module in node.modules:
-        _write_module(home, module, node.version, _java_major(java_home))
+        _write_module(home, module, node, _java_major(java_home))
+    for source_module in node.source_modules:
+        _install_source_module(home, source_module, node, java_home)
     settings = {
         "cluster.name": f"searcher-test-{node.name}",
         "node.name": f"{node.name}-test",

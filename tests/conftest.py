@@ -2,7 +2,11 @@
 
 Engine nodes come from `scripts/nodes.py` (started by `make test` and `.ci/run`), which exports
 SEARCHER_TEST_ELASTICSEARCH_URL / SEARCHER_TEST_OPENSEARCH_URL.  Without them the engine tests
-skip on a laptop, but under CI=true a missing engine FAILS the run: CI must prove the real path.
+skip on a laptop, but under CI (any non-empty value) a missing engine FAILS the run: CI must
+prove the real path.
+
+`elasticsearch` and `opensearch` are clients on those nodes; `server_engine` is either one, for
+the tests that must hold on both (the same template, the same bodies, the same answers).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from searcher.engines import Engine, open_engine
 from searcher.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SERVER_ENGINES = ("elasticsearch", "opensearch")
 ENGINE_URL_VARS = {
     "elasticsearch": "SEARCHER_TEST_ELASTICSEARCH_URL",
     "opensearch": "SEARCHER_TEST_OPENSEARCH_URL",
@@ -42,14 +47,23 @@ def embedded(tmp_path: Path) -> Iterator[Engine]:
     engine.close()
 
 
+def in_ci() -> bool:
+    """CI systems set CI to "true", "1", "yes"...: any non-empty value counts."""
+    return bool(os.environ.get("CI"))
+
+
+def skip_or_fail(message: str) -> None:
+    """Skip on a laptop; under CI a missing part is a failure, never a skip."""
+    if in_ci():
+        pytest.fail(f"CI requires it: {message}")
+    pytest.skip(message)
+
+
 def engine_url(name: str) -> str:
     """The URL of a running test node, or skip (fail under CI) when there is none."""
-    url = os.environ.get(ENGINE_URL_VARS[name])
+    url = os.environ.get(ENGINE_URL_VARS[name], "")
     if not url:
-        message = f"{ENGINE_URL_VARS[name]} is not set: start nodes with `make engines`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI requires a real {name} node: {message}")
-        pytest.skip(message)
+        skip_or_fail(f"no {name} node: {ENGINE_URL_VARS[name]} is not set (`make engines`)")
     return url
 
 
@@ -61,3 +75,23 @@ def opensearch_url() -> str:
 @pytest.fixture(scope="session")
 def elasticsearch_url() -> str:
     return engine_url("elasticsearch")
+
+
+@pytest.fixture(scope="session")
+def elasticsearch(elasticsearch_url: str) -> Iterator[Engine]:
+    engine = open_engine(Settings(engine="elasticsearch", url=elasticsearch_url))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def opensearch(opensearch_url: str) -> Iterator[Engine]:
+    engine = open_engine(Settings(engine="opensearch", url=opensearch_url))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session", params=SERVER_ENGINES)
+def server_engine(request: pytest.FixtureRequest) -> Engine:
+    """Elasticsearch, then OpenSearch: both run the production template."""
+    return request.getfixturevalue(request.param)

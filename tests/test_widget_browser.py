@@ -8,7 +8,6 @@ artifact (test-artifacts/widget.png).
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import threading
@@ -24,6 +23,7 @@ from searcher.api import create_app
 from searcher.arabic import terms
 from searcher.engines import open_engine
 from searcher.models import Document
+from tests.conftest import skip_or_fail
 from tests.test_api import loaded_settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -97,9 +97,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI requires Chromium (apt-get install chromium)")
-        pytest.skip("chromium is not installed")
+        skip_or_fail("chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
