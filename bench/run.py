@@ -198,8 +198,7 @@ def bench_embedded_size(size: int, chunk: int, tmp: Path, blocks: list[str]) -> 
 
 def bench_engine(name: str, url: str, docs: list[Document], chunk: int, rounds: int = 3) -> dict:
     """Our pipeline vs `helpers.bulk` and `parallel_bulk`, alternating rounds, medians."""
-    analysis = "builtin" if name == "elasticsearch" else "arabic"  # see scripts/nodes.py
-    engine = open_engine(Settings(engine=name, url=url, engine_analysis=analysis))
+    engine = open_engine(Settings(engine=name, url=url))
     helpers = __import__(
         "elasticsearch.helpers" if name == "elasticsearch" else "opensearchpy.helpers",
         fromlist=["bulk"],

@@ -145,9 +145,8 @@ NODES = {
         home_env="ES_JAVA_HOME",
         opts_env="ES_JAVA_OPTS",
         config_file="elasticsearch.yml",
-        settings={
-            "xpack.security.enabled": "false",
-        },
+        # A tiny write queue, as on OpenSearch below: the fault tests provoke 429s.
+        settings={"xpack.security.enabled": "false", "thread_pool.write.queue_size": "2"},
         source_modules=(
             SourceModule(
                 name="searcher-test-analysis",

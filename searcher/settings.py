@@ -43,10 +43,6 @@ class Settings(BaseSettings):
     ca_file: Path | None = None
     request_timeout: float = 30.0
     max_retries: int = 3
-    # "arabic": the generated Arabic template (needs the analysis-common module, which every
-    # regular Elasticsearch/OpenSearch distribution bundles).  "builtin": standard analysis
-    # only, for stripped-down nodes without that module; Arabic folding is then NOT applied.
-    engine_analysis: Literal["arabic", "builtin"] = "arabic"
 
     # HTTP API: browser origins allowed to call it (comma separated), and the key that unlocks
     # the write endpoints (no key: no write endpoints at all).

@@ -1,5 +1,6 @@
-"""Engine faults against the real OpenSearch node: down, killed mid-reindex, 429 backpressure,
-read-only and closed indices, an alias on two indices.  Nothing may be lost or doubled."""
+"""Engine faults against the real Elasticsearch and OpenSearch nodes: down, killed mid-reindex,
+429 backpressure, read-only and closed indices, an alias on two indices.  Nothing may be lost or
+doubled."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from searcher.errors import SearcherError
 from searcher.indexer import RejectsFile, index_records
 from searcher.query import parse
 from searcher.settings import Settings
+from tests.conftest import SERVER_ENGINES, engine_url
 
 pytestmark = pytest.mark.engines
 ROOT = Path(__file__).parents[1]
@@ -32,15 +34,26 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+@pytest.fixture(params=SERVER_ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def opensearch(opensearch_url: str) -> Engine:
-    return open_engine(Settings(engine="opensearch", url=opensearch_url))
+def node_url(engine_name: str) -> str:
+    return engine_url(engine_name)
 
 
-def cli(url: str, data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+@pytest.fixture
+def node(engine_name: str, node_url: str) -> Engine:
+    """A fresh client on the node (the kill test restarts it under the session's client)."""
+    return open_engine(Settings(engine=engine_name, url=node_url))
+
+
+def cli(engine: str, url: str, data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "SEARCHER_ENGINE": "opensearch",
+        "SEARCHER_ENGINE": engine,
         "SEARCHER_URL": url,
         "SEARCHER_DATA_DIR": str(data),
     }
@@ -53,24 +66,27 @@ def all_ids(engine: Engine, index: str) -> list[str]:
     return [hit["_id"] for hit in hits]
 
 
-def test_engine_down_at_start_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", SERVER_ENGINES)
+def test_engine_down_at_start_is_a_clear_error_and_writes_nothing(
+    engine: str, tmp_path: Path
+) -> None:
     dump = write_jsonl(tmp_path / "d.jsonl", 5)
-    done = cli("http://127.0.0.1:9", tmp_path / "data", "index", str(dump))
+    done = cli(engine, "http://127.0.0.1:9", tmp_path / "data", "index", str(dump))
     assert done.returncode == 1
     assert "unreachable" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "data" / "rejects").exists()
 
 
 def test_node_killed_mid_reindex_then_rerun_holds_every_document_once(
-    opensearch: Engine, opensearch_url: str, tmp_path: Path
+    engine_name: str, node: Engine, node_url: str, tmp_path: Path
 ) -> None:
     alias, total = unique("crash"), 3000
     dump = write_jsonl(tmp_path / "dump.jsonl", total)
     data = tmp_path / "data"
     env = {
         **os.environ,
-        "SEARCHER_ENGINE": "opensearch",
-        "SEARCHER_URL": opensearch_url,
+        "SEARCHER_ENGINE": engine_name,
+        "SEARCHER_URL": node_url,
         "SEARCHER_DATA_DIR": str(data),
         "SEARCHER_MAX_RETRIES": "0",
     }
@@ -81,20 +97,21 @@ def test_node_killed_mid_reindex_then_rerun_holds_every_document_once(
         stderr=subprocess.PIPE,
         text=True,
     )
-    checkpoint = data / "checkpoints" / f"opensearch-{alias}.json"
+    checkpoint = data / "checkpoints" / f"{engine_name}-{alias}.json"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if checkpoint.exists() and json.loads(checkpoint.read_text() or "{}").get("line", 0) >= 500:
             break
         time.sleep(0.02)
     engines = [sys.executable, str(ROOT / "scripts" / "nodes.py")]
-    subprocess.run([*engines, "kill", "opensearch"], check=True, capture_output=True)
+    subprocess.run([*engines, "kill", engine_name], check=True, capture_output=True)
     _, err = run.communicate(timeout=300)
     assert run.returncode == 1 and "unreachable" in err
-    subprocess.run([*engines, "resume", "opensearch"], check=True, capture_output=True)
+    subprocess.run([*engines, "resume", engine_name], check=True, capture_output=True)
 
     rerun = cli(
-        opensearch_url,
+        engine_name,
+        node_url,
         data,
         "reindex",
         str(dump),
@@ -107,9 +124,9 @@ def test_node_killed_mid_reindex_then_rerun_holds_every_document_once(
     assert rerun.returncode == 0, rerun.stderr
     report = json.loads(rerun.stdout)
     assert report["resumed_from_line"] >= 500
-    ids = all_ids(opensearch, alias)
+    ids = all_ids(node, alias)
     assert len(ids) == total and sorted(ids) == sorted(f"doc-{i}" for i in range(total))
-    opensearch.delete_index(report["index"])
+    node.delete_index(report["index"])
 
 
 def _write_rejections(url: str) -> int:
@@ -119,17 +136,17 @@ def _write_rejections(url: str) -> int:
 
 
 def test_429_backpressure_is_retried_until_everything_lands(
-    opensearch: Engine, opensearch_url: str, tmp_path: Path
+    engine_name: str, node: Engine, node_url: str, tmp_path: Path
 ) -> None:
     index = unique("busy")
-    opensearch.create_index(index)
+    node.create_index(index)
     docs = list(documents(1200))
     writers, per = 6, 200
-    before = _write_rejections(opensearch_url)
+    before = _write_rejections(node_url)
     reports, errors = [], []
 
     def writer(n: int) -> None:
-        own = open_engine(Settings(engine="opensearch", url=opensearch_url))
+        own = open_engine(Settings(engine=engine_name, url=node_url))
         part = docs[n * per : (n + 1) * per]
         try:
             reports.append(
@@ -151,22 +168,23 @@ def test_429_backpressure_is_retried_until_everything_lands(
         thread.join()
     try:
         assert errors == []
-        assert _write_rejections(opensearch_url) > before, "the node never pushed back"
+        assert _write_rejections(node_url) > before, "the node never pushed back"
         assert sum(r.rejected for r in reports) == 0
-        assert opensearch.count(index) == len(docs)
+        assert node.count(index) == len(docs)
     finally:
-        opensearch.delete_index(index)
+        node.delete_index(index)
 
 
 def test_read_only_index_rejects_each_document_with_the_reason(
-    opensearch: Engine, opensearch_url: str, tmp_path: Path
+    engine_name: str, node: Engine, node_url: str, tmp_path: Path
 ) -> None:
     index = unique("ro")
-    opensearch.create_index(index)
-    opensearch.client.indices.put_settings(index=index, body={"index.blocks.write": True})  # type: ignore[attr-defined]
+    node.create_index(index)
+    node.client.indices.put_settings(index=index, body={"index.blocks.write": True})  # type: ignore[attr-defined]
     try:
         done = cli(
-            opensearch_url,
+            engine_name,
+            node_url,
             tmp_path,
             "index",
             str(write_jsonl(tmp_path / "d.jsonl", 30)),
@@ -178,30 +196,32 @@ def test_read_only_index_rejects_each_document_with_the_reason(
         assert json.loads(done.stdout)["rejected"] == 30
         assert "cluster_block_exception" in done.stderr
     finally:
-        opensearch.client.indices.put_settings(index=index, body={"index.blocks.write": False})  # type: ignore[attr-defined]
-        opensearch.delete_index(index)
+        node.client.indices.put_settings(index=index, body={"index.blocks.write": False})  # type: ignore[attr-defined]
+        node.delete_index(index)
 
 
 def test_closed_index_is_a_clear_error(
-    opensearch: Engine, opensearch_url: str, tmp_path: Path
+    engine_name: str, node: Engine, node_url: str, tmp_path: Path
 ) -> None:
     index = unique("closed")
-    opensearch.create_index(index)
-    opensearch.client.indices.close(index=index)  # type: ignore[attr-defined]
+    node.create_index(index)
+    node.client.indices.close(index=index)  # type: ignore[attr-defined]
     try:
         with pytest.raises(SearcherError, match=r"index_closed_exception|closed"):
-            opensearch.search(index, parse("كتاب", ArabicAnalyzer()))
-        done = cli(opensearch_url, tmp_path, "search", "كتاب", "--index", index)
+            node.search(index, parse("كتاب", ArabicAnalyzer()))
+        done = cli(engine_name, node_url, tmp_path, "search", "كتاب", "--index", index)
         assert done.returncode == 1 and "closed" in done.stderr and "Traceback" not in done.stderr
     finally:
-        opensearch.delete_index(index)
+        node.delete_index(index)
 
 
-def test_alias_on_two_indices(opensearch: Engine, opensearch_url: str, tmp_path: Path) -> None:
+def test_alias_on_two_indices(
+    engine_name: str, node: Engine, node_url: str, tmp_path: Path
+) -> None:
     alias, first, second = unique("two"), unique("one"), unique("one")
     for name in (first, second):
-        opensearch.create_index(name)
-    opensearch.client.indices.update_aliases(
+        node.create_index(name)
+    node.client.indices.update_aliases(
         body={
             "actions": [  # type: ignore[attr-defined]
                 {"add": {"index": first, "alias": alias}},
@@ -212,17 +232,19 @@ def test_alias_on_two_indices(opensearch: Engine, opensearch_url: str, tmp_path:
     dump = write_jsonl(tmp_path / "d.jsonl", 20)
     try:
         # Writing through it cannot pick an index: every document is rejected, with the reason.
-        done = cli(opensearch_url, tmp_path, "index", str(dump), "--index", alias, "--json")
+        done = cli(engine_name, node_url, tmp_path, "index", str(dump), "--index", alias, "--json")
         assert done.returncode == 3 and json.loads(done.stdout)["rejected"] == 20
         assert "write index" in done.stderr
         # A reindex repairs it: one atomic swap leaves the alias on the new index only.
-        done = cli(opensearch_url, tmp_path, "reindex", str(dump), "--index", alias, "--json")
+        done = cli(
+            engine_name, node_url, tmp_path, "reindex", str(dump), "--index", alias, "--json"
+        )
         assert done.returncode == 0, done.stderr
         report = json.loads(done.stdout)
         assert sorted(report["previous"]) == sorted([first, second])
-        assert opensearch.alias_targets(alias) == [report["index"]]
-        assert opensearch.count(alias) == 20
-        opensearch.delete_index(report["index"])
+        assert node.alias_targets(alias) == [report["index"]]
+        assert node.count(alias) == 20
+        node.delete_index(report["index"])
     finally:
         for name in (first, second):
-            opensearch.delete_index(name)
+            node.delete_index(name)

@@ -1,9 +1,9 @@
 """Elasticsearch and OpenSearch for real: nodes started by scripts/nodes.py.
 
-OpenSearch carries the analysis-common module, so it runs the production Arabic template:
-parity with Python, cross-engine rankings and zero-downtime reindex are proved there.
-Elasticsearch's Maven distribution lacks that module, so it proves the client path (bulk,
-replace, search, highlight, aliases, errors) with `engine_analysis="builtin"`.
+Both run the production Arabic template (OpenSearch with its analysis-common module,
+Elasticsearch with our test-only stand-in for it, scripts/es-test-analysis/), so every test here
+runs on both: parity with Python, agreement with the embedded engine, snippets of the original
+text, bulk, aliases, zero-downtime reindex.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from searcher.arabic import ArabicAnalyzer
 from searcher.dump import read
 from searcher.engines import Engine, open_engine
 from searcher.engines.template import CHECKED_IN
-from searcher.errors import EngineUnavailable, SearcherError
+from searcher.errors import EngineUnavailable
 from searcher.indexer import RejectsFile, index_records
 from searcher.models import Document
 from searcher.query import parse
 from searcher.reindex import Checkpoint, reindex
 from searcher.settings import Settings
-from tests.conftest import fixture_lines
+from tests.conftest import SERVER_ENGINES, fixture_lines
 
 pytestmark = pytest.mark.engines
 
@@ -36,21 +36,6 @@ ANALYZER = ArabicAnalyzer()
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture(scope="session")
-def opensearch(opensearch_url: str) -> Iterator[Engine]:
-    engine = open_engine(Settings(engine="opensearch", url=opensearch_url))
-    yield engine
-    engine.close()
-
-
-@pytest.fixture(scope="session")
-def elasticsearch(elasticsearch_url: str) -> Iterator[Engine]:
-    settings = Settings(engine="elasticsearch", url=elasticsearch_url, engine_analysis="builtin")
-    engine = open_engine(settings)
-    yield engine
-    engine.close()
 
 
 def load_sample(engine: Engine, index: str) -> None:
@@ -67,12 +52,12 @@ def load_sample(engine: Engine, index: str) -> None:
 @pytest.mark.parametrize("fixture", ["news_ar.txt", "quran_sample.txt", "quran_orthography.txt"])
 @pytest.mark.parametrize("stemmed", [True, False], ids=["light", "exact"])
 def test_engine_analysis_equals_python_on_every_line(
-    opensearch: Engine, fixture: str, stemmed: bool
+    server_engine: Engine, fixture: str, stemmed: bool
 ) -> None:
     lines = fixture_lines(fixture)
     mismatches = []
     for number, line in enumerate(lines, start=1):
-        engine_tokens = opensearch.analyze(line, stemmed=stemmed)
+        engine_tokens = server_engine.analyze(line, stemmed=stemmed)
         python_tokens = ANALYZER.tokens(line, stemmed=stemmed)
         if engine_tokens != python_tokens:
             pairs = [(e, p) for e, p in zip(engine_tokens, python_tokens, strict=False) if e != p]
@@ -80,23 +65,17 @@ def test_engine_analysis_equals_python_on_every_line(
     assert mismatches == [], f"{len(mismatches)} of {len(lines)} lines differ"
 
 
-def test_checked_in_template_creates_an_index(opensearch: Engine, opensearch_url: str) -> None:
+def test_checked_in_template_creates_an_index(server_engine: Engine) -> None:
     index = unique("template")
     body = json.loads(CHECKED_IN.read_text(encoding="utf-8"))
-    opensearch.client.indices.create(index=index, body=body)  # type: ignore[attr-defined]
+    server_engine.client.indices.create(index=index, body=body)  # type: ignore[attr-defined]
     try:
-        tokens = opensearch.client.indices.analyze(  # type: ignore[attr-defined]
+        tokens = server_engine.client.indices.analyze(  # type: ignore[attr-defined]
             index=index, body={"field": "body", "text": "ذَٰلِكَ ٱلۡكِتَٰبُ"}
         )["tokens"]
         assert [t["token"] for t in tokens] == ["كتاب"]
     finally:
-        opensearch.delete_index(index)
-
-
-def test_node_without_arabic_filters_gets_a_clear_error(elasticsearch_url: str) -> None:
-    engine = open_engine(Settings(engine="elasticsearch", url=elasticsearch_url))
-    with pytest.raises(SearcherError, match="SEARCHER_ENGINE_ANALYSIS=builtin"):
-        engine.create_index(unique("arabic"))
+        server_engine.delete_index(index)
 
 
 # -- search: same syntax, same shape, same answers -----------------------------------------
@@ -118,35 +97,40 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def three_engines(opensearch: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def three_engines(
+    elasticsearch: Engine, opensearch: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict]:
+    """The sample corpus in all three engines, under one index name."""
     embedded = open_engine(Settings(engine="embedded", data_dir=tmp_path_factory.mktemp("e")))
     index = unique("sample")
-    load_sample(embedded, index)
-    load_sample(opensearch, index)
-    yield {"embedded": embedded, "opensearch": opensearch, "index": index}
-    opensearch.delete_index(index)
+    engines = {"embedded": embedded, "elasticsearch": elasticsearch, "opensearch": opensearch}
+    for engine in engines.values():
+        load_sample(engine, index)
+    yield {**engines, "index": index}
+    for name in SERVER_ENGINES:
+        engines[name].delete_index(index)
     embedded.close()
 
 
+@pytest.mark.parametrize("server", SERVER_ENGINES)
 @pytest.mark.parametrize("query", QUERIES)
-def test_embedded_and_opensearch_agree(three_engines: dict, query: str) -> None:
+def test_server_engines_agree_with_embedded(three_engines: dict, server: str, query: str) -> None:
     plan = parse(query, ANALYZER)
-    results = {
-        name: three_engines[name].search(three_engines["index"], plan, size=10)
-        for name in ("embedded", "opensearch")
-    }
-    embedded, opensearch = results["embedded"], results["opensearch"]
-    assert embedded.total == opensearch.total > 0
+    index = three_engines["index"]
+    embedded = three_engines["embedded"].search(index, plan, size=10)
+    other = three_engines[server].search(index, plan, size=10)
+    assert embedded.total == other.total > 0
     top = min(5, embedded.total)
     # BM25 in both; the same documents near the same places.
-    assert {h.id for h in embedded.hits[:top]} == {h.id for h in opensearch.hits[:top]}
-    assert embedded.hits[0].id == opensearch.hits[0].id
-    for hit in opensearch.hits:
+    assert {h.id for h in embedded.hits[:top]} == {h.id for h in other.hits[:top]}
+    assert embedded.hits[0].id == other.hits[0].id
+    for hit in other.hits:
         assert hit.snippet.marks, f"no highlight for {hit.id}"
 
 
-def test_opensearch_highlights_the_original_text(three_engines: dict) -> None:
-    response = three_engines["opensearch"].search(three_engines["index"], parse("الكتاب", ANALYZER))
+@pytest.mark.parametrize("server", SERVER_ENGINES)
+def test_the_engine_highlights_the_original_text(three_engines: dict, server: str) -> None:
+    response = three_engines[server].search(three_engines["index"], parse("الكتاب", ANALYZER))
     hit = next(h for h in response.hits if h.id == "quran-2-2")
     start, end = hit.snippet.marks[0]
     assert hit.snippet.text[start:end] == "ٱلۡكِتَٰبُ"
@@ -157,7 +141,7 @@ def test_no_engine_lets_bidi_controls_into_a_snippet(three_engines: dict) -> Non
     # Issue #9 item 16: an open right-to-left override around the matched word.
     controls = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     spoof = Document(id="spoof", title="عنوان", body="قال \u202eالمتحدث\u202c إن \u2067الاتفاق تم")
-    for name in ("embedded", "opensearch"):
+    for name in ("embedded", *SERVER_ENGINES):
         engine = three_engines[name]
         engine.bulk(three_engines["index"], [spoof])
         engine.refresh(three_engines["index"])
@@ -167,57 +151,58 @@ def test_no_engine_lets_bidi_controls_into_a_snippet(three_engines: dict) -> Non
         assert [hit.snippet.text[s:e] for s, e in hit.snippet.marks] == ["المتحدث"], name
 
 
+@pytest.mark.parametrize("server", SERVER_ENGINES)
 @pytest.mark.parametrize("odd", ['"', "-", "OR", "*:*", "title:(x", "\\", "a" * 5000, "<script>"])
-def test_odd_input_never_raises_on_opensearch(three_engines: dict, odd: str) -> None:
-    three_engines["opensearch"].search(three_engines["index"], parse(odd, ANALYZER))
+def test_odd_input_never_raises(three_engines: dict, server: str, odd: str) -> None:
+    three_engines[server].search(three_engines["index"], parse(odd, ANALYZER))
 
 
-# -- the Elasticsearch client path ----------------------------------------------------------
+# -- bulk, replace, rejects, aliases ---------------------------------------------------------
 
 
-def test_elasticsearch_bulk_replace_search_highlight(elasticsearch: Engine) -> None:
-    index = unique("es")
-    elasticsearch.create_index(index)
+def test_bulk_replace_search_highlight(server_engine: Engine) -> None:
+    index = unique("bulk")
+    server_engine.create_index(index)
     try:
         docs = [
             Document(id="1", title="الكتاب", body="قال احمد إن الكتاب مفيد <b>جدا</b>"),
             Document(id="2", title="خبر", body="نص آخر"),
         ]
-        assert [i.replaced for i in elasticsearch.bulk(index, docs)] == [False, False]
-        assert [i.replaced for i in elasticsearch.bulk(index, docs[:1])] == [True]
-        elasticsearch.refresh(index)
-        assert elasticsearch.count(index) == 2
-        response = elasticsearch.search(index, parse("الكتاب", ANALYZER))
+        assert [i.replaced for i in server_engine.bulk(index, docs)] == [False, False]
+        assert [i.replaced for i in server_engine.bulk(index, docs[:1])] == [True]
+        server_engine.refresh(index)
+        assert server_engine.count(index) == 2
+        response = server_engine.search(index, parse("الكتاب", ANALYZER))
         assert [h.id for h in response.hits] == ["1"]
         (hit,) = response.hits
         assert "<mark>الكتاب</mark>" in hit.snippet_html
         assert "&lt;b&gt;" in hit.snippet_html  # document HTML is escaped
     finally:
-        elasticsearch.delete_index(index)
+        server_engine.delete_index(index)
 
 
-def test_the_same_id_twice_in_one_chunk_last_wins(opensearch: Engine) -> None:
+def test_the_same_id_twice_in_one_chunk_last_wins(server_engine: Engine) -> None:
     index = unique("dup")
-    opensearch.create_index(index)
+    server_engine.create_index(index)
     try:
         # Big enough to go out as parallel requests; the copies must still land in order.
         docs = [Document(id=f"d{i}", body="نص") for i in range(300)]
         docs += [Document(id=f"d{i}", body="النسخة الأخيرة") for i in range(0, 300, 7)]
-        items = opensearch.bulk(index, docs)
+        items = server_engine.bulk(index, docs)
         assert [i.id for i in items] == [d.id for d in docs]
         assert [i.replaced for i in items] == [False] * 300 + [True] * len(range(0, 300, 7))
-        opensearch.refresh(index)
-        assert opensearch.count(index) == 300
-        latest = opensearch.search(index, parse("الأخيرة", ANALYZER), size=100)
+        server_engine.refresh(index)
+        assert server_engine.count(index) == 300
+        latest = server_engine.search(index, parse("الأخيرة", ANALYZER), size=100)
         assert latest.total == len(range(0, 300, 7))
     finally:
-        opensearch.delete_index(index)
+        server_engine.delete_index(index)
 
 
 @pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
-def test_elasticsearch_rejects_one_bad_document_and_keeps_the_rest(elasticsearch: Engine) -> None:
-    index = unique("es")
-    elasticsearch.create_index(index)
+def test_rejects_one_bad_document_and_keeps_the_rest(server_engine: Engine) -> None:
+    index = unique("bad")
+    server_engine.create_index(index)
     try:
         good = Document(id="ok", body="نص")
         # A mapping conflict on one document (the model would refuse it, a dump's extra field
@@ -225,24 +210,24 @@ def test_elasticsearch_rejects_one_bad_document_and_keeps_the_rest(elasticsearch
         bad = Document.model_construct(
             id="bad", title="", body="نص", url=None, tags=[], published_at="not a date"
         )
-        items = elasticsearch.bulk(index, [good, bad])
+        items = server_engine.bulk(index, [good, bad])
         assert [i.ok for i in items] == [True, False]
         assert "published_at" in (items[1].error or "")
     finally:
-        elasticsearch.delete_index(index)
+        server_engine.delete_index(index)
 
 
-def test_alias_swap_is_atomic_and_reports_the_old_target(elasticsearch: Engine) -> None:
+def test_alias_swap_is_atomic_and_reports_the_old_target(server_engine: Engine) -> None:
     first, second, alias = unique("gen"), unique("gen"), unique("alias")
     for index in (first, second):
-        elasticsearch.create_index(index)
+        server_engine.create_index(index)
     try:
-        assert elasticsearch.point_alias(alias, first) == []
-        assert elasticsearch.point_alias(alias, second) == [first]
-        assert elasticsearch.alias_targets(alias) == [second]
+        assert server_engine.point_alias(alias, first) == []
+        assert server_engine.point_alias(alias, second) == [first]
+        assert server_engine.alias_targets(alias) == [second]
     finally:
         for index in (first, second):
-            elasticsearch.delete_index(index)
+            server_engine.delete_index(index)
 
 
 @pytest.mark.parametrize("engine_name", ["elasticsearch", "opensearch"])
@@ -271,13 +256,13 @@ def _dump(path: Path, generation: str, count: int) -> Path:
 
 
 def test_searches_during_a_reindex_never_fail_or_see_a_partial_index(
-    opensearch: Engine, tmp_path: Path
+    server_engine: Engine, tmp_path: Path
 ) -> None:
     alias = unique("live")
     old, new = 300, 500
     checkpoint = Checkpoint.load(tmp_path / "a.json", "old")
     reindex(
-        opensearch,
+        server_engine,
         alias,
         read(_dump(tmp_path / "old.jsonl", "قديم", old)),
         RejectsFile(tmp_path / "r1.jsonl"),
@@ -291,7 +276,7 @@ def test_searches_during_a_reindex_never_fail_or_see_a_partial_index(
     def searcher_loop() -> None:
         while not stop.is_set():
             try:
-                seen.append(opensearch.search(alias, parse("الكتاب", ANALYZER)).total)
+                seen.append(server_engine.search(alias, parse("الكتاب", ANALYZER)).total)
             except BaseException as error:  # any failure at all is what we look for
                 errors.append(error)
 
@@ -299,7 +284,7 @@ def test_searches_during_a_reindex_never_fail_or_see_a_partial_index(
     reader.start()
     try:
         report = reindex(
-            opensearch,
+            server_engine,
             alias,
             read(_dump(tmp_path / "new.jsonl", "جديد", new)),
             RejectsFile(tmp_path / "r2.jsonl"),
@@ -314,15 +299,15 @@ def test_searches_during_a_reindex_never_fail_or_see_a_partial_index(
         assert len(seen) > 5
         assert set(seen) <= {old, new}, "a search saw a half-built index"
         assert seen[-1] == new
-        assert report.count == new and opensearch.alias_targets(alias) == [report.index]
-        assert report.pruned and not opensearch.exists(report.pruned[0])
+        assert report.count == new and server_engine.alias_targets(alias) == [report.index]
+        assert report.pruned and not server_engine.exists(report.pruned[0])
     finally:
-        for index in opensearch.indices(f"{alias}-"):
-            opensearch.delete_index(index)
+        for index in server_engine.indices(f"{alias}-"):
+            server_engine.delete_index(index)
 
 
 def test_an_interrupted_reindex_resumes_from_its_checkpoint(
-    opensearch: Engine, tmp_path: Path
+    server_engine: Engine, tmp_path: Path
 ) -> None:
     alias = unique("resume")
     dump = _dump(tmp_path / "dump.jsonl", "نص", 200)
@@ -336,7 +321,7 @@ def test_an_interrupted_reindex_resumes_from_its_checkpoint(
 
     with pytest.raises(KeyboardInterrupt):
         reindex(
-            opensearch,
+            server_engine,
             alias,
             crashing(read(dump), 120),
             RejectsFile(tmp_path / "r.jsonl"),
@@ -345,10 +330,10 @@ def test_an_interrupted_reindex_resumes_from_its_checkpoint(
         )
     saved = json.loads(checkpoint_path.read_text())
     assert saved["line"] == 100  # two chunks acknowledged before the crash
-    assert opensearch.alias_targets(alias) == []  # readers never saw the partial index
+    assert server_engine.alias_targets(alias) == []  # readers never saw the partial index
 
     report = reindex(
-        opensearch,
+        server_engine,
         alias,
         read(dump),
         RejectsFile(tmp_path / "r.jsonl"),
@@ -359,25 +344,25 @@ def test_an_interrupted_reindex_resumes_from_its_checkpoint(
         assert report.resumed_from_line == 100
         assert report.index == saved["index"]
         assert report.count == 200
-        hits = opensearch.search(alias, parse("نص", ANALYZER), size=100)
+        hits = server_engine.search(alias, parse("نص", ANALYZER), size=100)
         assert hits.total == 200
         assert not checkpoint_path.exists()
     finally:
-        opensearch.delete_index(report.index)
+        server_engine.delete_index(report.index)
 
 
 def test_index_records_streams_to_opensearch_with_rejects(
-    opensearch: Engine, tmp_path: Path
+    server_engine: Engine, tmp_path: Path
 ) -> None:
     index = unique("stream")
     dump = tmp_path / "mixed.jsonl"
     dump.write_text('{"id": "1", "body": "نص"}\n{broken\n{"id": "2", "body": "نص"}\n', "utf-8")
     rejects = RejectsFile(tmp_path / "rejects.jsonl")
-    report = index_records(opensearch, index, read(dump), rejects)
+    report = index_records(server_engine, index, read(dump), rejects)
     rejects.close()
     try:
         assert (report.indexed, report.rejected) == (2, 1)
-        assert opensearch.count(index) == 2
+        assert server_engine.count(index) == 2
         assert json.loads(rejects.path.read_text())["line"] == 2
     finally:
-        opensearch.delete_index(index)
+        server_engine.delete_index(index)

@@ -74,8 +74,7 @@ class ClusterEngine:
     def create_index(self, index: str) -> None:
         if self.exists(index):
             return
-        builtin = self.settings.engine_analysis == "builtin"
-        body = template.index_body(self.analyzer, builtin_only=builtin)
+        body = template.index_body(self.analyzer)
         try:
             self._call(
                 f"creating index {index!r}", self.client.indices.create, index=index, body=body
@@ -84,9 +83,8 @@ class ClusterEngine:
             # Any analysis-common type (mapping, pattern_replace, ...) the node does not know.
             if re.search(r"Unknown (?:char_filter|filter|tokenizer) type \[", str(error)):
                 raise SearcherError(
-                    f"{error}. This node lacks the analysis-common module (Arabic filters); "
-                    "install a regular distribution, or set SEARCHER_ENGINE_ANALYSIS=builtin "
-                    "to index without Arabic folding"
+                    f"{error}. This node lacks the analysis-common module (Arabic filters), "
+                    "which every regular distribution and the official images ship"
                 ) from None
             raise
 

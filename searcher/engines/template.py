@@ -121,16 +121,7 @@ def _arabic_text() -> dict[str, Any]:
     }
 
 
-# Server built-ins only (no analysis-common): for nodes that lack the module.
-BUILTIN_ANALYSIS: dict[str, Any] = {
-    "analyzer": {
-        name: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]}
-        for name in ("arabic_light", "arabic_light_search", "arabic_exact")
-    }
-}
-
-
-def index_body(analyzer: ArabicAnalyzer, *, builtin_only: bool = False) -> dict[str, Any]:
+def index_body(analyzer: ArabicAnalyzer) -> dict[str, Any]:
     """The whole create-index body: one shard (scale out by reindexing), Arabic text fields."""
     return {
         "settings": {
@@ -141,7 +132,7 @@ def index_body(analyzer: ArabicAnalyzer, *, builtin_only: bool = False) -> dict[
                 # tantivy, so BM25 ranks alike in every engine.
                 "similarity": {"default": {"type": "BM25", "discount_overlaps": False}},
             },
-            "analysis": BUILTIN_ANALYSIS if builtin_only else analysis_settings(analyzer),
+            "analysis": analysis_settings(analyzer),
         },
         "mappings": {
             # Unknown fields are kept in _source (returned with hits) but not indexed, so a
