@@ -136,13 +136,27 @@ def parse(text: str, analyzer: ArabicAnalyzer) -> QueryPlan:
     return plan
 
 
-def highlight_terms(plan: QueryPlan) -> tuple[set[str], set[str]]:
-    """(stemmed terms, exact terms) a snippet should mark."""
+@dataclass(frozen=True)
+class HighlightTerms:
+    """What a snippet marks: a word wherever it occurs (as stemmed or as exact term), a phrase
+    only where its words stand side by side, as the engines' highlighters mark them."""
+
+    stemmed: frozenset[str]
+    exact: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+
+
+def highlight_terms(plan: QueryPlan) -> HighlightTerms:
+    """The terms and phrases of the plan's positive clauses (exclusions never match a hit)."""
     stemmed: set[str] = set()
     exact: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
     for group in plan.groups:
         for clause in group:
+            if clause.kind == "phrase":
+                phrases.append(clause.exact_terms)
+                continue
             if clause.kind == "word":
                 stemmed.update(clause.terms)
             exact.update(clause.exact_terms)
-    return stemmed, exact
+    return HighlightTerms(frozenset(stemmed), frozenset(exact), tuple(phrases))

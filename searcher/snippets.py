@@ -121,14 +121,50 @@ def analysed_part(text: str, limit: int = HIGHLIGHT_MAX_ANALYZED_CHARS) -> str:
 
 
 def spans_for(analyzer: ArabicAnalyzer, text: str, plan: QueryPlan) -> list[tuple[int, int]]:
-    """Where the plan's terms occur in `text`, found with the Python analysis (original offsets).
+    """Where the plan's words and phrases occur in `text`, found with the Python analysis
+    (original offsets): what the engines' highlighters mark, word by word.
 
     Only `analysed_part(text)` is read: one huge document must not stall a search.
     """
-    stemmed_terms, exact_terms = highlight_terms(plan)
-    return analyzer.spans(
-        analysed_part(text),
-        lambda stemmed, exact: stemmed in stemmed_terms or exact in exact_terms,
+    text = analysed_part(text)
+    wanted = highlight_terms(plan)
+    found = set(
+        analyzer.spans(
+            text, lambda stemmed, exact: stemmed in wanted.stemmed or exact in wanted.exact
+        )
+    )
+    if wanted.phrases:
+        found.update(_phrase_spans(analyzer, text, wanted.phrases))
+    return sorted(found)
+
+
+def _phrase_spans(
+    analyzer: ArabicAnalyzer, text: str, phrases: tuple[tuple[str, ...], ...]
+) -> set[tuple[int, int]]:
+    """The words of every place a phrase occurs: its exact terms at consecutive positions."""
+    tokens = analyzer.tokens(text, stemmed=False)
+    terms = [token.term for token in tokens]
+    found: set[tuple[int, int]] = set()
+    for phrase in phrases:
+        width = len(phrase)
+        for i, term in enumerate(terms[: len(terms) - width + 1]):
+            if term == phrase[0] and tuple(terms[i : i + width]) == phrase:
+                found.update((t.start, t.end) for t in tokens[i : i + width])
+    return found
+
+
+def word_marks(
+    analyzer: ArabicAnalyzer, text: str, marks: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Engine marks as one span per word.  Elasticsearch marks a matched phrase as ONE span
+    (Lucene's weight matches: «إلى المدرسة»); OpenSearch and the embedded engine mark each word
+    («إلى» «المدرسة»).  Splitting makes every engine's marks the same."""
+    return sorted(
+        {
+            (start + a, start + b)
+            for start, end in marks
+            for a, b in analyzer.word_spans(text[start:end])
+        }
     )
 
 

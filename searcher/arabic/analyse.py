@@ -363,6 +363,18 @@ class ArabicAnalyzer:
                     found.append(span)
         return found
 
+    def word_spans(self, text: str) -> list[tuple[int, int]]:
+        """The original-text span of every word that yields a token (one span per word, even
+        where a ligature yields several tokens): the units a snippet marks."""
+        found: list[tuple[int, int]] = []
+        for match in self._token_re.finditer(text):
+            base = match.start()
+            for start, end in self._word(match.group()).spans:
+                span = (base + start, base + end)
+                if not found or found[-1] != span:
+                    found.append(span)
+        return found
+
     def tokens(self, text: str, *, stemmed: bool = True, stack: bool = True) -> list[Token]:
         """The stemmed (default) or exact tokens of `text`; see `analyse`."""
         return self.analyse(text, stack=stack)[0 if stemmed else 1]

@@ -220,7 +220,7 @@ class ClusterEngine:
             return SearchResponse(total=0, took_ms=0.0, hits=[])
         body = wire.search_body(plan, page, size)
         response = self._call(f"searching {index!r}", self.client.search, index=index, body=body)
-        total, hits = wire.parse_hits(dict(response))
+        total, hits = wire.parse_hits(dict(response), self.analyzer)
         took = (time.perf_counter() - started) * 1000
         return SearchResponse(total=total, took_ms=round(took, 2), hits=hits)
 

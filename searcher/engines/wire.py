@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from searcher.limits import SNIPPET_CHARS
+from searcher.arabic import ArabicAnalyzer
 from searcher.models import Document, Hit, Snippet
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
-from searcher.snippets import from_tagged, to_html, window
+from searcher.snippets import from_tagged, to_html, window, word_marks
 
 # Private-use characters cannot occur in analysed Arabic text, so they delimit highlights
 # unambiguously (the snippet is escaped only after the marks are read).
 PRE_TAG, POST_TAG = "\ue000", "\ue001"
-# Snippet sources, best first: the stemmed body, its exact twin (phrases), then the title.
-HIGHLIGHT_FIELDS = ("body", "body.exact", "title", "title.exact")
+# A snippet comes from the body (or, when a document has none, the title): the marks of the
+# stemmed field (words) and of its exact twin (phrases, stop words, the very form typed) together.
+SNIPPET_FIELDS = ("body", "title")
+HIGHLIGHT_FIELDS = tuple(f for field in SNIPPET_FIELDS for f in (field, f"{field}.exact"))
 
 
 def clause_query(clause: Clause) -> dict[str, Any]:
@@ -52,7 +54,9 @@ def plan_query(plan: QueryPlan) -> dict[str, Any]:
 
 
 def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:
-    field_options = {"number_of_fragments": 1, "fragment_size": SNIPPET_CHARS}
+    # The whole field, marked (no fragments): the snippet window is cut here by the same
+    # `snippets.window` as the embedded engine's, so all engines show the same stretch.
+    field_options = {"number_of_fragments": 0}
     return {
         "query": plan_query(plan),
         "from": (page - 1) * size,
@@ -69,22 +73,27 @@ def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:
     }
 
 
-def _snippet(source: dict[str, Any], highlight: dict[str, list[str]]) -> Snippet:
-    for field in HIGHLIGHT_FIELDS:
-        fragments = highlight.get(field)
-        if fragments:
-            snippet = from_tagged(fragments[0], PRE_TAG, POST_TAG)
-            if snippet.marks:
-                return snippet
-    text = source.get("body") or source.get("title") or ""
-    return window(text, [], SNIPPET_CHARS)
+def _snippet(
+    source: dict[str, Any], highlight: dict[str, list[str]], analyzer: ArabicAnalyzer
+) -> Snippet:
+    field = next((f for f in SNIPPET_FIELDS if source.get(f)), SNIPPET_FIELDS[0])
+    text = source.get(field) or ""
+    marks: list[tuple[int, int]] = []
+    for name in (field, f"{field}.exact"):
+        for fragment in highlight.get(name, [])[:1]:
+            tagged = from_tagged(fragment, PRE_TAG, POST_TAG)
+            # The highlighter returns the field itself (perhaps cut at its analysed length), so
+            # its marks are offsets into the stored text.
+            if text.startswith(tagged.text):
+                marks += tagged.marks
+    return window(text, word_marks(analyzer, text, marks))
 
 
-def parse_hits(response: dict[str, Any]) -> tuple[int, list[Hit]]:
+def parse_hits(response: dict[str, Any], analyzer: ArabicAnalyzer) -> tuple[int, list[Hit]]:
     hits = []
     for raw in response["hits"]["hits"]:
         source = raw.get("_source", {})
-        snippet = _snippet(source, raw.get("highlight", {}))
+        snippet = _snippet(source, raw.get("highlight", {}), analyzer)
         hits.append(
             Hit(
                 id=raw["_id"],
