@@ -19,7 +19,7 @@ from searcher.engines import Engine, open_engine
 from searcher.errors import SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
 from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE
-from searcher.models import Hit, Snippet
+from searcher.models import Hit, SearchResponse, Snippet
 from searcher.query import parse
 from searcher.reindex import Checkpoint, reindex
 from searcher.settings import Settings
@@ -287,6 +287,13 @@ def reindex_command(
     _finish(report.as_dict(), line, as_json, run)
 
 
+def partial_warning(response: SearchResponse) -> str:
+    """One line saying the results are incomplete, and how incomplete."""
+    shards = response.shards
+    missing = f"{shards.failed} of {shards.total} shards did not answer" if shards else "timed out"
+    return f"warning: PARTIAL results: {missing}; hits may be missing"
+
+
 def _terminal_snippet(snippet: Snippet, color: bool) -> str:
     """The snippet on one line, its marks in reverse video (`color`) or in «brackets»."""
     text = snippet.text.replace("\n", " ")  # same length, so the marks stay valid
@@ -340,7 +347,8 @@ def _print_hit(rank: int, hit: Hit, display: str) -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help="Print {total, took_ms, hits: [{id, score, title, snippet_html, snippet}]}.",
+    help="Print {total, took_ms, partial, shards, hits: [{id, score, title, snippet_html, "
+    "snippet}]}.",
 )
 @click.option(
     "--display",
@@ -372,6 +380,8 @@ def search_command(
         click.echo(f"no hits for {query!r}; {response.total} close {hits}{without} {took}")
     else:
         click.echo(f"{response.total} {hits} for {query!r} {took}")
+    if response.partial:
+        click.echo(partial_warning(response), err=True)
     for rank, hit in enumerate(response.hits, start=first):
         _print_hit(rank, hit, display)
 

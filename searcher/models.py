@@ -129,9 +129,22 @@ class Hit(BaseModel):
     snippet: Snippet
 
 
+class ShardCounts(BaseModel):
+    """How many of the index's shards answered a search (Elasticsearch/OpenSearch)."""
+
+    total: int
+    successful: int
+    failed: int  # shards that did not answer, for whatever reason
+
+
 class SearchResponse(BaseModel):
     total: int
     took_ms: float
+    # True when some shards did not answer (a node down, a shard unassigned, a timeout): the
+    # hits and the total come from the rest and may miss documents.  Never silently.
+    partial: bool = False
+    # None where there are no shards to count: the embedded engine, or a query with no terms.
+    shards: ShardCounts | None = None
     hits: list[Hit]
     # Set when the query as typed found nothing and a looser one is shown (`recovery.py`):
     # never while the strict query has results.

@@ -42,7 +42,7 @@ def test_index_then_search_json(tmp_path: Path, dump: Path) -> None:
     code, out = run("search", "الكتاب", "--data-dir", data, "--json")
     assert code == 0
     response = json.loads(out)
-    assert set(response) == {"total", "took_ms", "hits", "relaxed", "dropped"}
+    assert set(response) == {"total", "took_ms", "partial", "shards", "hits", "relaxed", "dropped"}
     (hit,) = response["hits"]
     assert {"id", "score", "title", "snippet_html", "snippet"} <= set(hit)
     assert hit["id"] == "q1"

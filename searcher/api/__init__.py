@@ -1,6 +1,7 @@
 """The HTTP API behind a site's search box (`searcher serve`), plus the embeddable widget.
 
     GET  /search?q=&page=&size=   the `searcher search --json` shape, cacheable (ETag)  search.py
+                                  unless partial (some shards did not answer)
     GET  /suggest?q=              completions of the word being typed                   suggest.py
     GET  /health                  engine reachable, index present, document count       health.py
     POST /documents               one document or a list; only when SEARCHER_WRITE_KEY  documents.py

@@ -1,4 +1,5 @@
-"""GET /search: ranked hits with snippets, the `searcher search --json` shape, cacheable."""
+"""GET /search: ranked hits with snippets, the `searcher search --json` shape, cacheable
+unless `partial` (some shards did not answer): such an answer no cache may keep."""
 
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ async def search(
         page=page,
         size=size,
     )
+    if result.partial:
+        full = orjson.dumps(result.model_dump(mode="json"))
+        no_store = {"Cache-Control": "no-store"}
+        return Response(full, media_type="application/json", headers=no_store)
     body = orjson.dumps(result.model_dump(mode="json", exclude={"took_ms"}))
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"}

@@ -221,8 +221,11 @@ class ClusterEngine:
         body = wire.search_body(plan, page, size)
         response = self._call(f"searching {index!r}", self.client.search, index=index, body=body)
         total, hits = wire.parse_hits(dict(response), self.analyzer)
+        partial, shards = wire.shard_counts(dict(response))
         took = (time.perf_counter() - started) * 1000
-        return SearchResponse(total=total, took_ms=round(took, 2), hits=hits)
+        return SearchResponse(
+            total=total, took_ms=round(took, 2), partial=partial, shards=shards, hits=hits
+        )
 
     def analyze(self, text: str, *, stemmed: bool = True, index: str | None = None) -> list[Token]:
         """The engine's `_analyze` with our analyzer (from `index`, or defined inline)."""

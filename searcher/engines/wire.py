@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from searcher.arabic import ArabicAnalyzer
-from searcher.models import Document, Hit, Snippet
+from searcher.models import Document, Hit, ShardCounts, Snippet
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import from_tagged, to_html, window, word_marks
 
@@ -106,6 +106,21 @@ def parse_hits(response: dict[str, Any], analyzer: ArabicAnalyzer) -> tuple[int,
         )
     total = response["hits"]["total"]
     return (total["value"] if isinstance(total, dict) else int(total)), hits
+
+
+def shard_counts(response: dict[str, Any]) -> tuple[bool, ShardCounts]:
+    """(partial?, counts) from a search response's ``_shards`` and ``timed_out``.
+
+    A shard counts as failed when it did not answer, whatever the engine calls it: Elasticsearch
+    reports an unassigned shard as failed, OpenSearch 2.x only leaves it out of `successful`.
+    Skipped shards (ruled out before the query ran) are part of `successful` in both.
+    """
+    shards = response.get("_shards", {})
+    total = int(shards.get("total", 0))
+    successful = int(shards.get("successful", 0))
+    failed = max(int(shards.get("failed", 0)), total - successful)
+    partial = failed > 0 or bool(response.get("timed_out"))
+    return partial, ShardCounts(total=total, successful=successful, failed=failed)
 
 
 def prefix_body(pattern: str, size: int) -> dict[str, Any]:
