@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE
 from searcher.models import Hit, SearchResponse, Snippet
 from searcher.query import parse
 from searcher.reindex import Checkpoint, reindex
-from searcher.settings import Settings
+from searcher.settings import REFRESH_INTERVAL, Settings
 
 EXIT_REJECTS = 3  # `searcher index` finished, but some records went to the rejects file
 
@@ -61,7 +62,11 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(path_type=Path),
         help="Embedded engine's directory [env SEARCHER_DATA_DIR].",
     )
-    @click.option("--url", help="Elasticsearch/OpenSearch URL [env SEARCHER_URL].")
+    @click.option(
+        "--url",
+        help="Elasticsearch/OpenSearch URL, or several nodes' URLs comma separated "
+        "[env SEARCHER_URL].",
+    )
     @functools.wraps(command)
     def wrapper(
         engine: str | None,
@@ -76,6 +81,45 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(settings=settings, **kwargs)
         except SearcherError as error:
             raise click.ClickException(str(error)) from error
+
+    return wrapper
+
+
+def _refresh_interval(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(REFRESH_INTERVAL, value):
+        raise click.BadParameter(f"{value!r} is not a time like 1s, 30s, 500ms or -1")
+    return value
+
+
+def layout_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--shards/--replicas/--refresh-interval: how an index this command creates is laid out.
+    Goes below `engine_options`, which hands it the settings these flags override."""
+
+    @click.option(
+        "--shards", type=click.IntRange(1, 1024), help="Primary shards [env SEARCHER_SHARDS; 1]."
+    )
+    @click.option(
+        "--replicas",
+        type=click.IntRange(0, 32),
+        help="Copies of each shard on other nodes [env SEARCHER_REPLICAS; 0].",
+    )
+    @click.option(
+        "--refresh-interval",
+        callback=_refresh_interval,
+        help="How soon new documents are searchable: 1s, 30s, -1 "
+        "[env SEARCHER_REFRESH_INTERVAL; engine default].",
+    )
+    @functools.wraps(command)
+    def wrapper(
+        settings: Settings,
+        shards: int | None,
+        replicas: int | None,
+        refresh_interval: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        given = {"shards": shards, "replicas": replicas, "refresh_interval": refresh_interval}
+        overrides = {key: value for key, value in given.items() if value is not None}
+        return command(settings=settings.model_copy(update=overrides), **kwargs)
 
     return wrapper
 
@@ -214,12 +258,14 @@ def _summary_line(report: IndexReport, target: str) -> str:
 @main.command("index")
 @dump_options
 @engine_options
+@layout_options
 def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool) -> None:
     """Index documents from SOURCE (a file, or - for stdin) into --index.
 
     Reads JSON lines (.jsonl, optionally .gz), a JSON array, CSV, or Elasticsearch bulk/export
     lines.  Bad records are reported with their line number and kept in the rejects file; the
-    exit status is 3 when there were any.
+    exit status is 3 when there were any.  --shards/--replicas/--refresh-interval apply when
+    the index is created here (change an existing index's layout with reindex).
     """
     engine = open_engine(settings)
     run = DumpRun(settings, spec)
@@ -249,14 +295,16 @@ def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: 
     help="How many previous generations of the index to keep after the swap.",
 )
 @engine_options
+@layout_options
 def reindex_command(
     settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool, keep: int
 ) -> None:
     """Rebuild --index from SOURCE with no downtime.
 
-    Builds INDEX-<timestamp>, checks its count, then points the alias INDEX at it in one atomic
-    step and prunes older generations.  Searches keep working throughout.  If interrupted, run
-    the same command again: it resumes from its checkpoint.
+    Builds INDEX-<timestamp> (refresh off and no replicas while it loads; then --replicas and
+    --refresh-interval, with every replica allocated), checks its count, then points the alias
+    INDEX at it in one atomic step and prunes older generations.  Searches keep working
+    throughout.  If interrupted, run the same command again: it resumes from its checkpoint.
     """
     engine = open_engine(settings)
     checkpoint = Checkpoint.load(

@@ -1,7 +1,9 @@
 """Zero-downtime reindexing from a dump.
 
-    NAME-<timestamp>  ← streamed bulk (bounded memory, 429s retried by the bulk helper)
-    → refresh → count check → one atomic alias swap NAME → NAME-<timestamp> → old indices pruned
+    NAME-<timestamp>  ← streamed bulk (bounded memory, 429s retried by the bulk helper),
+                        created with refresh off and no replicas (a bulk load, as advised)
+    → layout restored, refresh, replicas allocated (green) → count check
+    → one atomic alias swap NAME → NAME-<timestamp> → old indices pruned
 
 Readers search the alias, so they see the old index until the swap and the new one after it,
 never a half-built one.  After every acknowledged chunk a checkpoint records the physical index
@@ -112,6 +114,7 @@ def reindex(
         checkpoint = Checkpoint(
             path=checkpoint.path, source=checkpoint.source, index=physical_name(engine, alias)
         )
+        engine.create_index(checkpoint.index, bulk_load=True)
     checkpoint.in_flight = 0
     checkpoint.save()
     resumed_from = checkpoint.line
@@ -142,6 +145,8 @@ def reindex(
         on_chunk=after_chunk,
         before_chunk=before_chunk,
     )
+    # Replicas and refresh as configured, and every copy allocated, before readers see it.
+    engine.finish_bulk_load(checkpoint.index)
     indexed = carried_indexed + run.indexed
     replaced = carried_replaced + run.replaced
     # Distinct ids the engine acknowledged creating.  A request that died unanswered may have

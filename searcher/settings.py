@@ -14,6 +14,7 @@ from searcher.arabic import plurals as plural_table
 from searcher.limits import MAX_BODY_BYTES
 
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
+REFRESH_INTERVAL = r"^(-1|[0-9]+(ms|s|m|h))$"  # a time value the engines accept
 
 
 @functools.lru_cache(maxsize=8)
@@ -35,7 +36,8 @@ class Settings(BaseSettings):
     index: str = "searcher"
     data_dir: Path = Field(default_factory=_default_data_dir)
 
-    # Elasticsearch / OpenSearch connection.
+    # Elasticsearch / OpenSearch connection: one URL, or several nodes of one cluster, comma
+    # separated (the client spreads requests over them and skips a node that is down).
     url: str = "http://127.0.0.1:9200"
     api_key: SecretStr | None = None
     username: str | None = None
@@ -43,6 +45,17 @@ class Settings(BaseSettings):
     ca_file: Path | None = None
     request_timeout: float = 30.0
     max_retries: int = 3
+
+    # How a new Elasticsearch/OpenSearch index is laid out (read when an index is created).
+    # One shard holds tens of millions of these documents; more shards spread a big index over
+    # more nodes.  Replicas are extra copies on OTHER nodes (a single node holds none).
+    shards: int = Field(1, ge=1, le=1024)
+    replicas: int = Field(0, ge=0, le=32)
+    # How soon new documents become searchable: "1s", "30s", "-1" (only on explicit refresh);
+    # None leaves the engine's default (1s).
+    refresh_interval: str | None = Field(None, pattern=REFRESH_INTERVAL)
+    # How long `reindex` waits for the restored replicas to be allocated before the alias swap.
+    allocation_timeout: float = Field(600.0, gt=0)
 
     # HTTP API: browser origins allowed to call it (comma separated), and the key that unlocks
     # the write endpoints (no key: no write endpoints at all).
@@ -79,3 +92,8 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [name.strip() for name in value.split(",") if name.strip()]
         return value
+
+    @property
+    def urls(self) -> list[str]:
+        """The node URLs of `url` (comma separated)."""
+        return [part.strip() for part in self.url.split(",") if part.strip()]

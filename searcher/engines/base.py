@@ -30,8 +30,16 @@ class BulkItem:
 class Engine(Protocol):
     name: str
 
-    def create_index(self, index: str) -> None:
-        """Create an empty index with the Arabic analysis (no-op if it exists)."""
+    def create_index(self, index: str, *, bulk_load: bool = False) -> None:
+        """Create an empty index with the Arabic analysis (no-op if it exists).
+
+        `bulk_load`: laid out for a fast first load, as Elasticsearch advises for one (no
+        periodic refresh, no replicas); `finish_bulk_load` restores the configured layout.
+        """
+
+    def finish_bulk_load(self, index: str) -> None:
+        """Restore the configured replicas and refresh interval, refresh, and return once every
+        replica is allocated (green); raises `SearcherError` if they cannot be in time."""
 
     def delete_index(self, index: str) -> None:
         """Delete a physical index (missing is fine)."""

@@ -27,6 +27,8 @@ BULK_INITIAL_BACKOFF = 0.5  # ...half a second, doubling
 # (two on these machines), so one request at a time leaves half of it idle.
 BULK_CONCURRENCY = 2
 BULK_MIN_PART = 50  # smaller chunks go as one request
+BULK_LOAD_REFRESH = "-1"  # no periodic refresh while an index is first loaded
+HEALTH_POLL_S = 0.5  # between cluster-health checks while replicas are being allocated
 
 
 def redact(url: str) -> str:
@@ -48,7 +50,7 @@ class ClusterEngine:
     def __init__(self, settings: Settings, analyzer: ArabicAnalyzer) -> None:
         self.settings = settings
         self.analyzer = analyzer
-        self.where = redact(settings.url)
+        self.where = ", ".join(redact(url) for url in settings.urls)
         self.client = self.make_client(settings)
 
     def make_client(self, settings: Settings) -> Any:
@@ -71,10 +73,18 @@ class ClusterEngine:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    def create_index(self, index: str) -> None:
+    def create_index(self, index: str, *, bulk_load: bool = False) -> None:
         if self.exists(index):
             return
-        body = template.index_body(self.analyzer)
+        settings = self.settings
+        body = template.index_body(
+            self.analyzer,
+            shards=settings.shards,
+            # Loading into replicas indexes every document once per copy; copying the finished
+            # shards afterwards is cheaper.  And no refresh until the load is done.
+            replicas=0 if bulk_load else settings.replicas,
+            refresh_interval=BULK_LOAD_REFRESH if bulk_load else settings.refresh_interval,
+        )
         try:
             self._call(
                 f"creating index {index!r}", self.client.indices.create, index=index, body=body
@@ -87,6 +97,46 @@ class ClusterEngine:
                     "which every regular distribution and the official images ship"
                 ) from None
             raise
+
+    def finish_bulk_load(self, index: str) -> None:
+        replicas = self.settings.replicas
+        restored = {
+            "number_of_replicas": replicas,
+            "refresh_interval": self.settings.refresh_interval,
+        }
+        self._call(
+            f"restoring {index!r}'s layout",
+            self.client.indices.put_settings,
+            index=index,
+            body={"index": restored},  # a None refresh_interval resets it to the default
+        )
+        self.refresh(index)
+        self._wait_for_green(index, replicas)
+
+    def _wait_for_green(self, index: str, replicas: int) -> None:
+        """Every shard copy allocated, or a clear error (the caller does not swap the alias)."""
+        timeout = self.settings.allocation_timeout
+        deadline = time.monotonic() + timeout
+        while True:
+            # Polled, not a server-side wait: the two clients spell that wait's timeout apart.
+            health = self._call(
+                f"waiting for {index!r}'s replicas", self.client.cluster.health, index=index
+            )
+            if health["status"] == "green":
+                return
+            nodes = int(health["number_of_data_nodes"])
+            if replicas >= nodes:
+                raise SearcherError(
+                    f"{index!r} asks for {replicas} replica(s) of each shard, but the cluster at "
+                    f"{self.where} has {nodes} data node(s) and keeps copies of a shard on "
+                    f"different nodes: lower SEARCHER_REPLICAS (--replicas) below {nodes}"
+                )
+            if time.monotonic() > deadline:
+                raise SearcherError(
+                    f"{index!r} is still {health['status']} after {timeout:.0f} s: not every "
+                    f"shard copy is allocated ({health['unassigned_shards']} unassigned)"
+                )
+            time.sleep(HEALTH_POLL_S)
 
     def delete_index(self, index: str) -> None:
         self._call(

@@ -32,4 +32,4 @@ class ElasticsearchEngine(ClusterEngine):
             options["basic_auth"] = (settings.username, settings.password.get_secret_value())
         if settings.ca_file:
             options["ca_certs"] = str(settings.ca_file)
-        return elasticsearch.Elasticsearch(settings.url, **options)
+        return elasticsearch.Elasticsearch(settings.urls, **options)

@@ -216,7 +216,8 @@ class EmbeddedEngine:
     # -- lifecycle ------------------------------------------------------------------------------
 
     @_writes
-    def create_index(self, index: str) -> None:
+    def create_index(self, index: str, *, bulk_load: bool = False) -> None:
+        # One local index: no replicas, and it commits per chunk however it was created.
         index = self._resolve(index)  # an alias already has its index
         path = self._index_dir(index)
         if (path / "meta.json").is_file():
@@ -232,6 +233,9 @@ class EmbeddedEngine:
             created = tantivy.Index(self.schema, str(path), reuse=True)
         with self._tables_lock:
             self._handles[index] = _Handle(created)
+
+    def finish_bulk_load(self, index: str) -> None:
+        self.refresh(index)
 
     @_writes
     def delete_index(self, index: str) -> None:

@@ -33,4 +33,4 @@ class OpenSearchEngine(ClusterEngine):
         if settings.ca_file:
             options["ca_certs"] = str(settings.ca_file)
             options["verify_certs"] = True
-        return opensearchpy.OpenSearch(hosts=[settings.url], **options)
+        return opensearchpy.OpenSearch(hosts=settings.urls, **options)

@@ -121,17 +121,27 @@ def _arabic_text() -> dict[str, Any]:
     }
 
 
-def index_body(analyzer: ArabicAnalyzer) -> dict[str, Any]:
-    """The whole create-index body: one shard (scale out by reindexing), Arabic text fields."""
+def index_body(
+    analyzer: ArabicAnalyzer,
+    *,
+    shards: int = 1,
+    replicas: int = 0,
+    refresh_interval: str | None = None,
+) -> dict[str, Any]:
+    """The whole create-index body: the layout (shards, replicas, refresh; the checked-in copy
+    has one shard and no replica) and the Arabic text fields."""
+    layout: dict[str, Any] = {
+        "number_of_shards": shards,
+        "number_of_replicas": replicas,
+        # Stacked tokens (a proclitic split off) count towards a field's length, as in
+        # tantivy, so BM25 ranks alike in every engine.
+        "similarity": {"default": {"type": "BM25", "discount_overlaps": False}},
+    }
+    if refresh_interval is not None:
+        layout["refresh_interval"] = refresh_interval
     return {
         "settings": {
-            "index": {
-                "number_of_shards": 1,
-                "number_of_replicas": 0,
-                # Stacked tokens (a proclitic split off) count towards a field's length, as in
-                # tantivy, so BM25 ranks alike in every engine.
-                "similarity": {"default": {"type": "BM25", "discount_overlaps": False}},
-            },
+            "index": layout,
             "analysis": analysis_settings(analyzer),
         },
         "mappings": {
