@@ -14,7 +14,8 @@ from searcher.arabic import plurals as plural_table
 from searcher.limits import MAX_BODY_BYTES
 
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
-REFRESH_INTERVAL = r"^(-1|[0-9]+(ms|s|m|h))$"  # a time value the engines accept
+TIME_VALUE = r"^[0-9]+(ms|s|m|h)$"  # a duration as the engines write it
+REFRESH_INTERVAL = r"^(-1|[0-9]+(ms|s|m|h))$"  # ... or -1: never on its own
 
 
 @functools.lru_cache(maxsize=8)
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     # How soon new documents become searchable: "1s", "30s", "-1" (only on explicit refresh);
     # None leaves the engine's default (1s).
     refresh_interval: str | None = Field(None, pattern=REFRESH_INTERVAL)
+    # How long a bulk request waits for a shard that is not available (its node down or
+    # restarting) before the run stops, nothing rejected, for a rerun to resume.
+    shard_timeout: str = Field("1m", pattern=TIME_VALUE)
     # How long `reindex` waits for the restored replicas to be allocated before the alias swap.
     allocation_timeout: float = Field(600.0, gt=0)
 

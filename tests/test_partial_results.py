@@ -1,5 +1,6 @@
-"""Results built from failed shards say so: `partial: true` with shard counts, in the library
-response, the CLI (a warning line and --json) and the API (and no cache keeps them).
+"""A shard that is not available: results built without it say so (`partial: true` with shard
+counts, in the library response, the CLI (a warning line and --json) and the API, and no cache
+keeps them), and documents bound for it are not rejected (the run stops for a rerun).
 
 A real partial result on a single node: an index of two shards that may place only one shard
 per node, so the other stays unassigned (the index is red), as when a node holding it is down.
@@ -24,6 +25,8 @@ from searcher.api import create_app
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine, open_engine
 from searcher.engines.template import index_body
+from searcher.errors import EngineUnavailable
+from searcher.indexer import RejectsFile, index_records
 from searcher.models import Document
 from searcher.query import parse
 from searcher.settings import Settings
@@ -141,3 +144,18 @@ def test_the_embedded_engine_is_never_partial(embedded: Engine) -> None:
     embedded.refresh("e")
     response = embedded.search("e", parse(LINES[5].split()[0], ANALYZER))
     assert response.hits and response.partial is False and response.shards is None
+
+
+def test_documents_for_an_unavailable_shard_stop_the_run_and_are_not_rejected(
+    red_index: tuple[Settings, Engine], tmp_path: Path
+) -> None:
+    settings, _ = red_index
+    impatient = open_engine(settings.model_copy(update={"shard_timeout": "1s"}))
+    rejects = RejectsFile(tmp_path / "rejects.jsonl")
+    docs = [Document(id=f"new-{i}", body=line) for i, line in enumerate(LINES)]
+    try:
+        with pytest.raises(EngineUnavailable, match=r"not available.*rerun to resume"):
+            index_records(impatient, settings.index, enumerate(docs, 1), rejects)
+    finally:
+        impatient.close()
+    assert rejects.count == 0 and not rejects.path.exists()

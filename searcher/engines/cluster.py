@@ -27,6 +27,9 @@ BULK_INITIAL_BACKOFF = 0.5  # ...half a second, doubling
 # (two on these machines), so one request at a time leaves half of it idle.
 BULK_CONCURRENCY = 2
 BULK_MIN_PART = 50  # smaller chunks go as one request
+# Statuses of a bulk item whose shard is not available right now (503: no active primary after
+# the request's `timeout`): the document is fine, the cluster is not.  Never a reject.
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 BULK_LOAD_REFRESH = "-1"  # no periodic refresh while an index is first loaded
 HEALTH_POLL_S = 0.5  # between cluster-health checks while replicas are being allocated
 
@@ -55,6 +58,10 @@ class ClusterEngine:
 
     def make_client(self, settings: Settings) -> Any:
         raise NotImplementedError
+
+    def bulk_params(self) -> dict[str, Any]:
+        """Query parameters of each bulk request: how long it waits for an unavailable shard."""
+        return {"timeout": self.settings.shard_timeout}
 
     # -- error translation ----------------------------------------------------------------------
 
@@ -212,13 +219,17 @@ class ClusterEngine:
             initial_backoff=BULK_INITIAL_BACKOFF,
             raise_on_error=False,
             raise_on_exception=True,
+            **self.bulk_params(),
         )
+        unavailable = []
         try:
             for ok, item in results:
                 result = next(iter(item.values()))
                 doc_id = str(result.get("_id"))
                 if ok:
                     items.append(BulkItem(doc_id, True, replaced=result.get("result") == "updated"))
+                elif result.get("status") in UNAVAILABLE_STATUSES:
+                    unavailable.append(wire.bulk_error(item))
                 else:
                     items.append(BulkItem(doc_id, False, error=wire.bulk_error(item)))
         except self.connection_errors as error:
@@ -230,6 +241,13 @@ class ClusterEngine:
             raise SearcherError(
                 f"{self.name} at {self.where} refused a bulk request: {error}"
             ) from None
+        if unavailable:
+            # Not the documents' fault: stop before the checkpoint moves past this chunk.
+            raise EngineUnavailable(
+                f"{self.name} at {self.where}: {len(unavailable)} documents met a shard that is "
+                f"not available (a node down or restarting?): {unavailable[0]}; nothing was "
+                "rejected: rerun to resume once the cluster is back"
+            )
         # One result per action, in request order (the same id twice in a chunk is two items:
         # created, then updated).
         if [item.id for item in items] != [doc.id for doc in docs]:

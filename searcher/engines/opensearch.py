@@ -18,6 +18,11 @@ class OpenSearchEngine(ClusterEngine):
     api_error = opensearchpy.TransportError
     streaming_bulk = staticmethod(helpers.streaming_bulk)
 
+    def bulk_params(self) -> dict[str, Any]:
+        # opensearch-py takes a bare `timeout` as the client's own request timeout unless
+        # `request_timeout` is given too; then `timeout` reaches the server as a query parameter.
+        return {**super().bulk_params(), "request_timeout": self.settings.request_timeout}
+
     def make_client(self, settings: Settings) -> Any:
         options: dict[str, Any] = {
             "timeout": settings.request_timeout,
