@@ -7,6 +7,11 @@
     python scripts/nodes.py kill opensearch      # SIGKILL, as a crash (fault tests)
     python scripts/nodes.py resume opensearch    # start again on the data it had
 
+    python scripts/nodes.py start cluster-opensearch    # a 3-node cluster (prints its URLs)
+    python scripts/nodes.py kill cluster-opensearch-3   # one member, as a crash
+    python scripts/nodes.py resume cluster-opensearch-3
+    python scripts/nodes.py stop cluster-opensearch
+
 Everything comes from Maven Central (checked against its .sha1 files) and is cached under
 ``$SEARCHER_ENGINES_CACHE`` (default ``~/.cache/searcher/engines``):
 
@@ -21,7 +26,10 @@ Everything comes from Maven Central (checked against its .sha1 files) and is cac
   ``org.opensearch.plugin:analysis-common`` and, because it extends it,
   ``org.opensearch.plugin:lang-painless`` with its runtime jars.
 
-Both listen on loopback only, with a 512 MB heap and a fresh data directory per start.  Both
+Both listen on loopback only, with a 512 MB heap and a fresh data directory per start.  A
+cluster (``cluster-elasticsearch``, ``cluster-opensearch``) is three such nodes of one product
+that discover each other on loopback, each with a smaller heap (``SEARCHER_CLUSTER_HEAP``, 384m);
+its ports are 9500-9599 plus the offset, clear of the single nodes'.  Both
 refuse to run as root, so as root the nodes run as an unprivileged user made for the purpose.
 Stdlib only: this runs before (and beside) the project's environment.
 """
@@ -42,7 +50,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 MAVEN = "https://repo1.maven.org/maven2"
@@ -51,6 +59,8 @@ RUN_USER = "searcher-nodes"
 # Where nodes run: readable by the unprivileged user when we are root (root's home is not).
 RUN_ROOT = Path("/var/tmp/searcher-nodes") if os.geteuid() == 0 else CACHE / "run"
 HEAP = os.environ.get("SEARCHER_ENGINES_HEAP", "512m")
+CLUSTER_HEAP = os.environ.get("SEARCHER_CLUSTER_HEAP", "384m")
+CLUSTER_SIZE = 3
 # Added to every port (and to the run directory's name), so two checkouts on one machine can each
 # run their own nodes: SEARCHER_NODES_PORT_OFFSET=1000 puts HTTP on 10280/10290 (transport on
 # 10380/10390).  Use multiples of 1000: smaller offsets can land on the other nodes' ports.
@@ -106,6 +116,17 @@ class Node:
     settings: dict[str, str] = field(default_factory=dict)
     modules: tuple[Module, ...] = ()
     source_modules: tuple[SourceModule, ...] = ()
+    masters_setting: str = "cluster.initial_master_nodes"  # who may bootstrap a cluster
+    member: int = 0  # 0: a single node; 1..CLUSTER_SIZE: a member of a cluster
+    peers: tuple[int, ...] = ()  # a member's fellow members' transport ports, itself included
+
+    @property
+    def node_name(self) -> str:
+        return f"{self.name}-c{self.member}" if self.member else f"{self.name}-test"
+
+    @property
+    def heap(self) -> str:
+        return CLUSTER_HEAP if self.member else HEAP
 
     @property
     def url(self) -> str:
@@ -167,6 +188,7 @@ NODES = {
         home_env="OPENSEARCH_JAVA_HOME",
         opts_env="OPENSEARCH_JAVA_OPTS",
         config_file="opensearch.yml",
+        masters_setting="cluster.initial_cluster_manager_nodes",
         # A tiny write queue, so the fault tests can provoke 429 es_rejected_execution_exception
         # with a few concurrent writers; single-writer indexing never fills it.
         settings={"thread_pool.write.queue_size": "2"},
@@ -198,6 +220,42 @@ NODES = {
         ),
     ),
 }
+
+
+# Cluster ports, as offsets from 9500 (before SEARCHER_NODES_PORT_OFFSET): HTTP then transport.
+CLUSTER_PORTS = {"elasticsearch": (0, 10), "opensearch": (20, 30)}
+
+
+def cluster(product: str) -> list[Node]:
+    """The members of the 3-node cluster of `product`."""
+    base = NODES[product]
+    http, transport = (9500 + PORT_OFFSET + port for port in CLUSTER_PORTS[product])
+    peers = tuple(transport + i for i in range(CLUSTER_SIZE))
+    return [
+        replace(
+            base,
+            member=i + 1,
+            http_port=http + i,
+            transport_port=transport + i,
+            peers=peers,
+        )
+        for i in range(CLUSTER_SIZE)
+    ]
+
+
+def resolve(names: list[str]) -> list[Node]:
+    """`elasticsearch`, `opensearch`, `cluster-PRODUCT` (every member), `cluster-PRODUCT-N`."""
+    chosen = []
+    for name in names:
+        if name in NODES:
+            chosen.append(NODES[name])
+            continue
+        product, _, member = name.removeprefix("cluster-").partition("-")
+        if not name.startswith("cluster-") or product not in NODES:
+            raise SystemExit(f"nodes: unknown node {name!r}")
+        members = cluster(product)
+        chosen += members if not member else [members[int(member) - 1]]
+    return chosen
 
 
 def log(message: str) -> None:
@@ -376,14 +434,14 @@ def install(node: Node, java_home: Path) -> Path:
     for source_module in node.source_modules:
         _install_source_module(home, source_module, node, java_home)
     settings = {
-        "cluster.name": f"searcher-test-{node.name}",
-        "node.name": f"{node.name}-test",
+        "cluster.name": f"searcher-{'cluster' if node.member else 'test'}-{node.name}",
+        "node.name": node.node_name,
         "path.data": str(node.run_dir / "data"),
         "path.logs": str(node.run_dir / "logs"),
         "network.host": "127.0.0.1",
         "http.port": str(node.http_port),
         "transport.port": str(node.transport_port),
-        "discovery.type": "single-node",
+        **_discovery(node),
         "cluster.routing.allocation.disk.threshold_enabled": "false",
         "action.destructive_requires_name": "false",
         **node.settings,
@@ -394,14 +452,29 @@ def install(node: Node, java_home: Path) -> Path:
     return home
 
 
+def _discovery(node: Node) -> dict[str, str]:
+    """Single node: no discovery at all.  A member: its peers on loopback, and the members that
+    may elect the first master (all of them; any two agree)."""
+    if not node.member:
+        return {"discovery.type": "single-node"}
+    names = [replace(node, member=i + 1).node_name for i in range(len(node.peers))]
+    return {
+        "discovery.seed_hosts": json.dumps([f"127.0.0.1:{port}" for port in node.peers]),
+        node.masters_setting: json.dumps(names),
+    }
+
+
 def _pid_file(node: Node) -> Path:
     return node.run_dir / "node.pid"
 
 
 def healthy(node: Node) -> bool:
+    """Answering, yellow or better, and (a member) in a cluster with all its members."""
+    query = "wait_for_status=yellow&timeout=1s"
+    if node.member:
+        query += f"&wait_for_nodes={len(node.peers)}"
     try:
-        url = f"{node.url}/_cluster/health?wait_for_status=yellow&timeout=1s"
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(f"{node.url}/_cluster/health?{query}", timeout=5) as response:
             return json.load(response).get("status") in ("green", "yellow")
     except (OSError, ValueError):
         return False
@@ -425,12 +498,12 @@ def _installed_home(node: Node) -> Path | None:
     return homes[0] if homes else None
 
 
-def start(node: Node, fresh: bool = True) -> None:
-    """Start `node`: on a fresh install and empty data dir, or (fresh=False, after `kill`) on
-    the data it had, as a crashed node comes back."""
+def launch(node: Node, fresh: bool = True) -> bool:
+    """Launch `node` in the background: on a fresh install and empty data dir, or (fresh=False,
+    after `kill`) on the data it had, as a crashed node comes back.  False if it was up."""
     if healthy(node):
-        log(f"{node.name} already running at {node.url}")
-        return
+        log(f"{node.node_name} already running at {node.url}")
+        return False
     java_home = find_java(node.min_java, node.max_java)
     home = None if fresh else _installed_home(node)
     home = home or install(node, java_home)
@@ -444,7 +517,7 @@ def start(node: Node, fresh: bool = True) -> None:
         **os.environ,
         node.home_env: str(java_home),
         "JAVA_HOME": str(java_home),
-        node.opts_env: f"-Xms{HEAP} -Xmx{HEAP}",
+        node.opts_env: f"-Xms{node.heap} -Xmx{node.heap}",
     }
     launcher = [str(home / "bin" / node.name), "-d", "-p", str(_pid_file(node))]
     if user is not None:
@@ -455,22 +528,47 @@ def start(node: Node, fresh: bool = True) -> None:
             "--init-groups",
             *launcher,
         ]
-    log(f"starting {node.name} {node.version} on {node.url} (java {_java_major(java_home)})")
-    started = time.monotonic()
+    java = _java_major(java_home)
+    log(f"starting {node.node_name} {node.version} on {node.url} (java {java}, heap {node.heap})")
     with (node.run_dir / "stdout.log").open("wb") as out:
         result = subprocess.run(
             launcher, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=node.run_dir, check=False
         )
     if result.returncode != 0:
-        raise SystemExit(f"nodes: {node.name} failed to start:\n{_log_tail(node)}")
+        raise SystemExit(f"nodes: {node.node_name} failed to start:\n{_log_tail(node)}")
+    return True
+
+
+def wait_until_healthy(node: Node, started: float) -> None:
     while time.monotonic() - started < START_TIMEOUT_S:
         if healthy(node):
-            log(f"{node.name} is up after {time.monotonic() - started:.0f} s")
+            log(f"{node.node_name} is up after {time.monotonic() - started:.0f} s")
             return
         time.sleep(1)
     raise SystemExit(
-        f"nodes: {node.name} not healthy after {START_TIMEOUT_S} s:\n{_log_tail(node)}"
+        f"nodes: {node.node_name} not healthy after {START_TIMEOUT_S} s:\n{_log_tail(node)}"
     )
+
+
+def start(nodes: list[Node], fresh: bool = True) -> None:
+    """Launch every node, then wait for each: a cluster's members must run to elect a master."""
+    started = time.monotonic()
+    launched = [node for node in nodes if launch(node, fresh)]
+    for node in launched:
+        wait_until_healthy(node, started)
+
+
+def urls(nodes: list[Node]) -> list[str]:
+    """NAME=URL lines for the shell: one per single node, one list per cluster."""
+    lines, members = [], {}
+    for node in nodes:
+        if node.member:
+            members.setdefault(node.name, []).append(node.url)
+        else:
+            lines.append(f"SEARCHER_TEST_{node.name.upper()}_URL={node.url}")
+    for product, found in members.items():
+        lines.append(f"SEARCHER_TEST_CLUSTER_{product.upper()}_URLS={','.join(found)}")
+    return lines
 
 
 def kill(node: Node) -> None:
@@ -483,7 +581,7 @@ def kill(node: Node) -> None:
         deadline = time.monotonic() + 30
         while healthy(node) and time.monotonic() < deadline:
             time.sleep(0.2)
-        log(f"killed {node.name}")
+        log(f"killed {node.node_name}")
 
 
 def stop(node: Node) -> None:
@@ -505,17 +603,17 @@ def stop(node: Node) -> None:
     else:
         os.kill(pid, signal.SIGKILL)
     pid_file.unlink(missing_ok=True)
-    log(f"stopped {node.name}")
+    log(f"stopped {node.node_name}")
 
 
 def main(argv: list[str]) -> None:
     command, *names = argv or ["status"]
-    chosen = [NODES[n] for n in names] if names else list(NODES.values())
+    singles = list(NODES.values())
+    everything = singles + [member for product in NODES for member in cluster(product)]
+    chosen = resolve(names) if names else (everything if command in ("stop", "status") else singles)
     if command in ("start", "resume"):
-        for node in chosen:
-            start(node, fresh=command == "start")
-        for node in chosen:
-            print(f"SEARCHER_TEST_{node.name.upper()}_URL={node.url}")
+        start(chosen, fresh=command == "start")
+        print("\n".join(urls(chosen)))
     elif command == "kill":
         for node in chosen:
             kill(node)
@@ -524,11 +622,13 @@ def main(argv: list[str]) -> None:
             stop(node)
     elif command == "status":
         for node in chosen:
-            print(f"{node.name}\t{node.url}\t{'up' if healthy(node) else 'down'}")
+            if node.member and not _pid_file(node).is_file():
+                continue  # a cluster never started is not worth a line
+            print(f"{node.node_name}\t{node.url}\t{'up' if healthy(node) else 'down'}")
     else:
         raise SystemExit(
             f"usage: {Path(__file__).name} start|stop|status|kill|resume "
-            "[elasticsearch] [opensearch]"
+            "[elasticsearch] [opensearch] [cluster-PRODUCT[-N]]"
         )
 
 
