@@ -1,9 +1,10 @@
 """Snippets of the ORIGINAL text with the matches marked, shared by every engine.
 
 A snippet goes out two ways: `Snippet` (plain text plus ``[start, end)`` marks, for clients that
-render their own) and `to_html` (escaped text with ``<mark>``, safe to drop into a page).  Both
-snippet builders (`window` for the embedded engine, `from_tagged` for engine highlighters) drop
-bidi embedding, override and isolate controls, so every engine sends the same safe text.
+render their own) and `to_html` (escaped text with ``<mark>``, safe to drop into a page).  Every
+engine's snippet is cut by `window` (for Elasticsearch/OpenSearch, around the marks read from
+their highlighter with `from_tagged`), which drops bidi embedding, override and isolate
+controls, so every engine sends the same safe text.
 """
 
 from __future__ import annotations
@@ -81,11 +82,14 @@ def window(text: str, spans: list[tuple[int, int]], max_chars: int = SNIPPET_CHA
 
 
 def from_tagged(fragment: str, pre: str, post: str) -> Snippet:
-    """Read an engine highlight fragment whose matches are wrapped in `pre` … `post`."""
+    """Read an engine highlight whose matches are wrapped in `pre` … `post`: the text exactly as
+    the engine sent it (tags removed, every other character kept, so the marks are offsets into
+    the stored field) and the marks.  Not a snippet yet: `window` cuts it and drops bidi
+    controls."""
     out: list[str] = []
     marks: list[tuple[int, int]] = []
     length = 0
-    for i, piece in enumerate(fragment.translate(_STRIP_BIDI).split(pre)):
+    for i, piece in enumerate(fragment.split(pre)):
         if i == 0:
             out.append(piece)
             length += len(piece)

@@ -14,9 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from searcher.api import create_app
+from searcher.arabic import ArabicAnalyzer
+from searcher.engines.wire import POST_TAG, PRE_TAG, parse_hits
 from searcher.errors import SearcherError
 from searcher.settings import Settings
-from searcher.snippets import from_tagged, window
+from searcher.snippets import window
 from tests.serving import CLI
 from tests.test_api import KEY, loaded_settings
 
@@ -243,8 +245,11 @@ def test_snippets_carry_no_bidi_controls_and_marks_stay_on_the_word(tmp_path: Pa
 
 def test_engine_highlights_lose_bidi_controls_too() -> None:
     # What Elasticsearch/OpenSearch send back (their highlighter keeps every character).
-    fragment = f"قال {RLO}<em>المتحدث</em>{PDF} إن <em>{RLI}الاتفاق{PDI}</em>"
-    snippet = from_tagged(fragment, "<em>", "</em>")
+    body = f"قال {RLO}المتحدث{PDF} إن {RLI}الاتفاق{PDI}"
+    fragment = f"قال {RLO}{PRE_TAG}المتحدث{POST_TAG}{PDF} إن {PRE_TAG}{RLI}الاتفاق{PDI}{POST_TAG}"
+    raw = {"_id": "1", "_source": {"body": body}, "highlight": {"body": [fragment]}}
+    _, (hit,) = parse_hits({"hits": {"total": 1, "hits": [raw]}}, ArabicAnalyzer())
+    snippet = hit.snippet
     assert snippet.text == "قال المتحدث إن الاتفاق"
     assert [snippet.text[s:e] for s, e in snippet.marks] == ["المتحدث", "الاتفاق"]
     long_text = "كلمة " * 100 + f"{RLO}المتحدث{PDF} " + "كلمة " * 100
