@@ -19,7 +19,7 @@ from searcher import dump, vocalised
 from searcher.engines import Engine, open_engine
 from searcher.errors import SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
-from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE
+from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE, MAX_REPLICAS, MAX_SHARDS
 from searcher.models import Hit, SearchResponse, Snippet
 from searcher.query import parse
 from searcher.reindex import Checkpoint, reindex
@@ -96,11 +96,13 @@ def layout_options(command: Callable[..., Any]) -> Callable[..., Any]:
     Goes below `engine_options`, which hands it the settings these flags override."""
 
     @click.option(
-        "--shards", type=click.IntRange(1, 1024), help="Primary shards [env SEARCHER_SHARDS; 1]."
+        "--shards",
+        type=click.IntRange(1, MAX_SHARDS),
+        help="Primary shards [env SEARCHER_SHARDS; 1].",
     )
     @click.option(
         "--replicas",
-        type=click.IntRange(0, 32),
+        type=click.IntRange(0, MAX_REPLICAS),
         help="Copies of each shard on other nodes [env SEARCHER_REPLICAS; 0].",
     )
     @click.option(

@@ -60,6 +60,10 @@ MAX_ERROR_ECHO_CHARS = 80  # how much of a bad input a 422 message quotes back
 # -- caching ----------------------------------------------------------------------------------
 CACHE_SECONDS = 60
 
+# -- index layout (`index`, `reindex`; Elasticsearch/OpenSearch) ------------------------------
+MAX_SHARDS = 1024  # Elasticsearch's own ceiling per index
+MAX_REPLICAS = 32  # copies of each shard, each on another node: far beyond any real cluster
+
 
 # -- the README's limits table (searcher/limits_table.py renders it; a test keeps it current) ---
 
@@ -139,4 +143,10 @@ DOCUMENTED = (
     ),
     Documented("MAX_ERROR_ECHO_CHARS", "characters", "input quoted back in an error", "cut, …"),
     Documented("CACHE_SECONDS", "seconds", "`Cache-Control` of `/search` and `/suggest`", "–"),
+    Documented(
+        "MAX_SHARDS", "", "`--shards` / `SEARCHER_SHARDS`", "usage error (exit 2) / refused"
+    ),
+    Documented(
+        "MAX_REPLICAS", "", "`--replicas` / `SEARCHER_REPLICAS`", "usage error (exit 2) / refused"
+    ),
 )

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic import plurals as plural_table
-from searcher.limits import MAX_BODY_BYTES
+from searcher.limits import MAX_BODY_BYTES, MAX_REPLICAS, MAX_SHARDS
 
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
 TIME_VALUE = r"^[0-9]+(ms|s|m|h)$"  # a duration as the engines write it
@@ -50,8 +50,8 @@ class Settings(BaseSettings):
     # How a new Elasticsearch/OpenSearch index is laid out (read when an index is created).
     # One shard holds tens of millions of these documents; more shards spread a big index over
     # more nodes.  Replicas are extra copies on OTHER nodes (a single node holds none).
-    shards: int = Field(1, ge=1, le=1024)
-    replicas: int = Field(0, ge=0, le=32)
+    shards: int = Field(1, ge=1, le=MAX_SHARDS)
+    replicas: int = Field(0, ge=0, le=MAX_REPLICAS)
     # How soon new documents become searchable: "1s", "30s", "-1" (only on explicit refresh);
     # None leaves the engine's default (1s).
     refresh_interval: str | None = Field(None, pattern=REFRESH_INTERVAL)
