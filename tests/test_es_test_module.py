@@ -27,6 +27,13 @@ CHAINS: dict[str, dict[str, Any]] = {
         ],
         "tokenizer": "standard",
     },
+    "pattern_replace_chars": {
+        "char_filter": [
+            {"type": "pattern_replace", "pattern": "(?<=\\p{L})ـ+(?=\\p{L})", "replacement": ""},
+            {"type": "pattern_replace", "pattern": "ال(\\p{L})", "replacement": "ال $1"},
+        ],
+        "tokenizer": "standard",
+    },
     "pattern": {"tokenizer": {"type": "pattern", "pattern": "\\s+"}},  # punctuation kept
     "pattern_group": {"tokenizer": {"type": "pattern", "pattern": "ال(\\p{L}+)", "group": 1}},
     "pattern_flags": {  # COMMENTS: the blanks and the comment are not part of the pattern

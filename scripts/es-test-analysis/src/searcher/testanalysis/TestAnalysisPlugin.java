@@ -14,6 +14,7 @@ import org.apache.lucene.analysis.charfilter.MappingCharFilter;
 import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
 import org.apache.lucene.analysis.miscellaneous.StemmerOverrideFilter;
 import org.apache.lucene.analysis.pattern.PatternCaptureGroupTokenFilter;
+import org.apache.lucene.analysis.pattern.PatternReplaceCharFilter;
 import org.apache.lucene.analysis.pattern.PatternReplaceFilter;
 import org.apache.lucene.analysis.pattern.PatternTokenizer;
 import org.elasticsearch.common.regex.Regex;
@@ -49,6 +50,13 @@ public final class TestAnalysisPlugin extends Plugin implements AnalysisPlugin {
                 }
                 NormalizeCharMap built = map.build();
                 return charFilter(name, reader -> new MappingCharFilter(built, reader));
+            }),
+            "pattern_replace",
+            configured((index, env, name, settings) -> {
+                allow(name, settings, "pattern", "flags", "replacement");
+                Pattern pattern = Regex.compile(single(name, settings, "pattern"), settings.get("flags"));
+                String replacement = settings.get("replacement", "");
+                return charFilter(name, reader -> new PatternReplaceCharFilter(pattern, replacement, reader));
             }));
     }
 
