@@ -230,7 +230,7 @@ def test_alias_swap_is_atomic_and_reports_the_old_target(server_engine: Engine) 
             server_engine.delete_index(index)
 
 
-@pytest.mark.parametrize("engine_name", ["elasticsearch", "opensearch"])
+@pytest.mark.parametrize("engine_name", SERVER_ENGINES)
 def test_engine_down_is_a_clear_error(engine_name: str) -> None:
     settings = Settings(engine=engine_name, url="http://user:secret@127.0.0.1:9", max_retries=0)
     engine = open_engine(settings)
@@ -351,7 +351,7 @@ def test_an_interrupted_reindex_resumes_from_its_checkpoint(
         server_engine.delete_index(report.index)
 
 
-def test_index_records_streams_to_opensearch_with_rejects(
+def test_index_records_streams_to_the_engine_with_rejects(
     server_engine: Engine, tmp_path: Path
 ) -> None:
     index = unique("stream")

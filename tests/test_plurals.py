@@ -20,7 +20,7 @@ from searcher.errors import SearcherError
 from searcher.models import Document
 from searcher.query import parse
 from searcher.settings import Settings
-from tests.conftest import fixture_lines
+from tests.conftest import SERVER_ENGINES, engine_url, fixture_lines
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +102,12 @@ def news_paragraphs() -> list[Document]:
 
 
 @pytest.mark.engines
+@pytest.mark.parametrize("name", SERVER_ENGINES)
 @pytest.mark.parametrize("fixture", ["news_ar.txt", "quran_orthography.txt"])
-def test_opensearch_runs_the_plural_map_like_python(
-    opensearch_url: str, table: Path, analyzer: ArabicAnalyzer, fixture: str
+def test_the_engine_runs_the_plural_map_like_python(
+    name: str, table: Path, analyzer: ArabicAnalyzer, fixture: str
 ) -> None:
-    engine = open_engine(Settings(engine="opensearch", url=opensearch_url, plurals=table))
+    engine = open_engine(Settings(engine=name, url=engine_url(name), plurals=table))
     try:
         lines = fixture_lines(fixture)
         differ = [line for line in lines if engine.analyze(line) != analyzer.tokens(line)]
@@ -117,11 +118,14 @@ def test_opensearch_runs_the_plural_map_like_python(
 
 @pytest.mark.engines
 def test_singular_finds_plural_on_every_engine(
-    opensearch_url: str, table: Path, analyzer: ArabicAnalyzer, tmp_path: Path
+    table: Path, analyzer: ArabicAnalyzer, tmp_path: Path
 ) -> None:
     engines: dict[str, Engine] = {
         "embedded": open_engine(Settings(engine="embedded", data_dir=tmp_path, plurals=table)),
-        "opensearch": open_engine(Settings(engine="opensearch", url=opensearch_url, plurals=table)),
+        **{
+            name: open_engine(Settings(engine=name, url=engine_url(name), plurals=table))
+            for name in SERVER_ENGINES
+        },
     }
     try:
         for engine in engines.values():
@@ -134,8 +138,9 @@ def test_singular_finds_plural_on_every_engine(
                 name: [hit.id for hit in e.search("plurals-test", parse(query, analyzer)).hits]
                 for name, e in engines.items()
             }
-            assert found["embedded"] == found["opensearch"] != [], query
+            assert found["embedded"] == found["elasticsearch"] == found["opensearch"] != [], query
     finally:
-        engines["opensearch"].delete_index("plurals-test")
+        for name in SERVER_ENGINES:
+            engines[name].delete_index("plurals-test")
         for engine in engines.values():
             engine.close()

@@ -20,6 +20,7 @@ from searcher.errors import EngineUnavailable
 from searcher.models import Document
 from searcher.query import parse
 from searcher.settings import Settings
+from tests.conftest import SERVER_ENGINES, engine_url
 
 ANALYZER = ArabicAnalyzer()
 SYNTAX_CHARS = list('"-+*?~^:()[]{}!&|/\\<>= \u0000')
@@ -64,8 +65,9 @@ def test_any_string_is_a_safe_query_on_the_embedded_engine(embedded: Engine, tex
 
 
 @pytest.mark.engines
-def test_any_string_is_a_safe_query_on_opensearch(opensearch_url: str) -> None:
-    engine = open_engine(Settings(engine="opensearch", url=opensearch_url))
+@pytest.mark.parametrize("name", SERVER_ENGINES)
+def test_any_string_is_a_safe_query_on_a_server_engine(name: str) -> None:
+    engine = open_engine(Settings(engine=name, url=engine_url(name)))
     engine.delete_index("query-safety")
     engine.create_index("query-safety")
     engine.bulk("query-safety", DOCS)

@@ -11,9 +11,10 @@ from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine, open_engine
 from searcher.query import parse
 from searcher.settings import Settings
+from tests.conftest import SERVER_ENGINES
 from tests.test_engines import load_sample, unique
 
-ENGINES = ["embedded", pytest.param("opensearch", marks=pytest.mark.engines)]
+ENGINES = ["embedded", *(pytest.param(name, marks=pytest.mark.engines) for name in SERVER_ENGINES)]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def sample(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             if name == "embedded":
                 settings = Settings(engine="embedded", data_dir=tmp_path_factory.mktemp("e"))
             else:
-                settings = Settings(engine="opensearch", url=request.getfixturevalue(f"{name}_url"))
+                settings = Settings(engine=name, url=request.getfixturevalue(f"{name}_url"))
             engine = open_engine(settings)
             index = unique("recovery")
             load_sample(engine, index)
@@ -75,9 +76,10 @@ def test_nothing_found_stays_nothing(sample, name: str) -> None:
 
 
 @pytest.mark.engines
-def test_engines_relax_alike(sample, opensearch_url: str) -> None:
+@pytest.mark.parametrize("server", SERVER_ENGINES)
+def test_engines_relax_alike(sample, server: str) -> None:
     for query in ("بوتين بوتبن", "بوتبن الكرملين ترامبب", "الرحمن الرحيم مدرسسة"):
-        embedded, cluster = run(sample, "embedded", query), run(sample, "opensearch", query)
+        embedded, cluster = run(sample, "embedded", query), run(sample, server, query)
         assert (embedded.total, embedded.dropped) == (cluster.total, cluster.dropped)
         assert embedded.hits[0].id == cluster.hits[0].id
 
