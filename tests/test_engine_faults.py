@@ -135,18 +135,22 @@ def _write_rejections(url: str) -> int:
     return sum(node["thread_pool"]["write"]["rejected"] for node in nodes)
 
 
+# Several shards: a bulk request fans out to one request per shard, and the node may refuse
+# some of them (429) while it applies the others, so the retried items come back last.
+@pytest.mark.parametrize("shards", [1, 3])
 def test_429_backpressure_is_retried_until_everything_lands(
-    engine_name: str, node: Engine, node_url: str, tmp_path: Path
+    engine_name: str, node: Engine, node_url: str, tmp_path: Path, shards: int
 ) -> None:
     index = unique("busy")
-    node.create_index(index)
+    layout = Settings(engine=engine_name, url=node_url, shards=shards)  # type: ignore[arg-type]
+    open_engine(layout).create_index(index)
     docs = list(documents(1200))
     writers, per = 6, 200
     before = _write_rejections(node_url)
     reports, errors = [], []
 
     def writer(n: int) -> None:
-        own = open_engine(Settings(engine=engine_name, url=node_url))
+        own = open_engine(layout)
         part = docs[n * per : (n + 1) * per]
         try:
             reports.append(

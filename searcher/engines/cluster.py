@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
@@ -248,11 +249,29 @@ class ClusterEngine:
                 f"not available (a node down or restarting?): {unavailable[0]}; nothing was "
                 "rejected: rerun to resume once the cluster is back"
             )
-        # One result per action, in request order (the same id twice in a chunk is two items:
-        # created, then updated).
-        if [item.id for item in items] != [doc.id for doc in docs]:
-            raise SearcherError(f"{self.name} at {self.where} answered a bulk request out of order")
-        return items
+        return self._in_request_order(items, docs)
+
+    def _in_request_order(self, items: list[BulkItem], docs: list[Document]) -> list[BulkItem]:
+        """One answer per document, in the documents' order.
+
+        The helper yields the answers of items it retried after a 429 last, and with several
+        shards some of a request's shard requests can be refused while the others are applied.
+        The copies of one id go to one shard, so they stay in their order (created, then
+        updated): the n-th answer for an id belongs to that id's n-th document.
+        """
+        by_id: dict[str, deque[BulkItem]] = defaultdict(deque)
+        for item in items:
+            by_id[item.id].append(item)
+        try:
+            ordered = [by_id[doc.id].popleft() for doc in docs]
+        except IndexError:
+            ordered = []
+        if len(ordered) != len(docs) or len(items) != len(docs):
+            raise SearcherError(
+                f"{self.name} at {self.where} answered a bulk request with {len(items)} results "
+                f"for {len(docs)} documents"
+            )
+        return ordered
 
     def delete_document(self, index: str, doc_id: str) -> bool:
         try:
