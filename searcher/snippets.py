@@ -132,11 +132,7 @@ def spans_for(analyzer: ArabicAnalyzer, text: str, plan: QueryPlan) -> list[tupl
     """
     text = analysed_part(text)
     wanted = highlight_terms(plan)
-    found = set(
-        analyzer.spans(
-            text, lambda stemmed, exact: stemmed in wanted.stemmed or exact in wanted.exact
-        )
-    )
+    found = set(analyzer.term_spans(text, wanted.stemmed, wanted.exact))
     if wanted.phrases:
         found.update(_phrase_spans(analyzer, text, wanted.phrases))
     return sorted(found)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import httpx
@@ -38,11 +38,13 @@ class GatedAnalyzer(ArabicAnalyzer):
         self.entered = threading.Event()
         self.gate = threading.Event()
 
-    def spans(self, text: str, wanted: Callable[[str | None, str], bool]) -> list[tuple[int, int]]:
+    def term_spans(
+        self, text: str, stemmed_terms: Collection[str], exact_terms: Collection[str]
+    ) -> list[tuple[int, int]]:
         if SLOW_WORD in text:
             self.entered.set()
             self.gate.wait(HELD_FOR)
-        return super().spans(text, wanted)
+        return super().term_spans(text, stemmed_terms, exact_terms)
 
 
 @pytest.fixture

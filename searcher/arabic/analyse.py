@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
 from functools import cached_property
 from typing import NamedTuple
 
 import regex
 
 from searcher.arabic import rules as rule_table
+from searcher.arabic import walk
 from searcher.arabic.stem import stem, without_proclitic
 from searcher.arabic.stopwords import STOP_WORDS
 from searcher.limits import ANALYZER_CACHE_MAX_CHARS, ANALYZER_CACHE_MAX_WORD_CHARS
@@ -58,8 +58,9 @@ _MARKS = _mark_ranges()
 _WORD_CACHE_SIZE = 200_000  # entries; and at most ANALYZER_CACHE_MAX_CHARS characters of them
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class Word(NamedTuple):
+    """The analysis of one run of word characters (a tuple: the accelerator reads it by index)."""
+
     exact: tuple[str, ...]  # usually one term; a ligature such as ﷺ expands to several
     stemmed: tuple[str | None, ...]  # None where the stemmed analysis drops a stop word
     # The stem without a single-letter proclitic (لصندوق → صندوق), indexed at the same position,
@@ -69,6 +70,31 @@ class _Word:
     # Each term's (start, end) within the run: leading deleted characters are outside it, and a
     # pattern rule's space (the vocative يٰقوم) splits the run in two.
     spans: tuple[tuple[int, int], ...]
+    exact_text: str  # `exact` and `indexed` joined by spaces: what the embedded engine indexes
+    indexed_text: str
+
+
+class WordCache(dict[str, Word]):
+    """run of word characters → its `Word`; a missing one is analysed (`__missing__`) and kept.
+
+    Bounded by size as well as entries: a dump (or an API client) of unique megabyte "words"
+    must not pile up here.  Real words are short and repeat; those are cached.
+    """
+
+    def __init__(self, analyse: Callable[[str], Word]) -> None:
+        super().__init__()
+        self._analyse = analyse
+        self._chars = 0
+
+    def __missing__(self, piece: str) -> Word:
+        word = self._analyse(piece)
+        if len(piece) <= ANALYZER_CACHE_MAX_WORD_CHARS:
+            if len(self) >= _WORD_CACHE_SIZE or self._chars >= ANALYZER_CACHE_MAX_CHARS:
+                self.clear()
+                self._chars = 0
+            self[piece] = word
+            self._chars += len(piece)
+        return word
 
 
 class Token(NamedTuple):
@@ -173,8 +199,7 @@ class ArabicAnalyzer:
         # (`analyse`, the parity test) keep `_token_re`.
         self._fast_token_re = re.compile(rf"[\w{_MARKS}{''.join(map(re.escape, joined))}]+")
         self._deleted = frozenset(ch for ch, out in mapping.items() if len(ch) == 1 and not out)
-        self._words: dict[str, _Word] = {}
-        self._cached_chars = 0
+        self._words = WordCache(self._analyse_word)
         # Broken plurals (`plurals.py`, optional): a plural's stem → its singular's stem.
         self.plural_stems = self._plural_stems(plurals)
 
@@ -233,37 +258,27 @@ class ArabicAnalyzer:
 
     # -- tokens ---------------------------------------------------------------------------------
 
-    def _word(self, piece: str) -> _Word:
+    def _word(self, piece: str) -> Word:
         """The analysis of one run of word characters, cached: Arabic vocabulary repeats a lot."""
-        word = self._words.get(piece)
-        if word is None:
-            exact: list[str] = []
-            spans: list[tuple[int, int]] = []
-            rewritten = self._rewrite(piece)
-            for part in _PARTS.finditer(rewritten):
-                start, end = part.span()
-                while start < end and self._deleted_at(rewritten, start):
-                    start += 1  # the engine's offset correction puts a token after deleted chars
-                for term in _SEPARATORS.split(self._fold(part.group())):
-                    if term:
-                        exact.append(self._finish(term))
-                        spans.append((start, end))
-            stemmed = tuple(self._stem(t) for t in exact)
-            stacked = tuple(self._stem(without_proclitic(t)) for t in exact)
-            indexed = tuple(t for pair in zip(stemmed, stacked, strict=True) for t in pair if t)
-            word = _Word(tuple(exact), stemmed, stacked, indexed, tuple(spans))
-            # Bounded by size as well as entries: a dump (or an API client) of unique megabyte
-            # "words" must not pile up here.  Real words are short and repeat; those are cached.
-            if len(piece) <= ANALYZER_CACHE_MAX_WORD_CHARS:
-                if (
-                    len(self._words) >= _WORD_CACHE_SIZE
-                    or self._cached_chars >= ANALYZER_CACHE_MAX_CHARS
-                ):
-                    self._words.clear()
-                    self._cached_chars = 0
-                self._words[piece] = word
-                self._cached_chars += len(piece)
-        return word
+        return self._words[piece]
+
+    def _analyse_word(self, piece: str) -> Word:
+        exact: list[str] = []
+        spans: list[tuple[int, int]] = []
+        rewritten = self._rewrite(piece)
+        for part in _PARTS.finditer(rewritten):
+            start, end = part.span()
+            while start < end and self._deleted_at(rewritten, start):
+                start += 1  # the engine's offset correction puts a token after deleted chars
+            for term in _SEPARATORS.split(self._fold(part.group())):
+                if term:
+                    exact.append(self._finish(term))
+                    spans.append((start, end))
+        stemmed = tuple(self._stem(t) for t in exact)
+        stacked = tuple(self._stem(without_proclitic(t)) for t in exact)
+        indexed = tuple(t for pair in zip(stemmed, stacked, strict=True) for t in pair if t)
+        joined = " ".join(exact), " ".join(indexed)
+        return Word(tuple(exact), stemmed, stacked, indexed, tuple(spans), *joined)
 
     def _stem(self, term: str | None) -> str | None:
         if term is None or term in self.stop_words:
@@ -341,6 +356,22 @@ class ArabicAnalyzer:
             exact.extend(word.exact)
             stemmed.extend(word.indexed)
         return stemmed, exact
+
+    @cached_property
+    def _walker(self) -> walk.Walker:
+        return walk.walker(self._fast_token_re, self._words, Word._fields)
+
+    def joined_terms(self, text: str) -> tuple[str, str]:
+        """`term_lists`, each joined by single spaces: what the embedded engine indexes (its
+        whitespace tokenizer splits them again).  Native when the accelerator is installed."""
+        return self._walker.joined(text)
+
+    def term_spans(
+        self, text: str, stemmed_terms: Collection[str], exact_terms: Collection[str]
+    ) -> list[tuple[int, int]]:
+        """``spans(text, wanted)`` for ``wanted = stemmed in stemmed_terms or exact in
+        exact_terms``: the snippets' hot path.  Native when the accelerator is installed."""
+        return self._walker.spans(text, stemmed_terms, exact_terms)
 
     def spans(self, text: str, wanted: Callable[[str | None, str], bool]) -> list[tuple[int, int]]:
         """Original-text spans of the words for which ``wanted(stemmed_term, exact_term)`` holds.

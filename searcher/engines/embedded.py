@@ -330,9 +330,9 @@ class EmbeddedEngine:
         out = tantivy.Document()
         out.add_text("id", doc.id)
         for base in ("title", "body"):
-            stemmed, exact = self.analyzer.term_lists(getattr(doc, base))
-            out.add_text(_field(base), " ".join(stemmed))
-            out.add_text(_field(f"{base}.exact"), " ".join(exact))
+            stemmed, exact = self.analyzer.joined_terms(getattr(doc, base))
+            out.add_text(_field(base), stemmed)
+            out.add_text(_field(f"{base}.exact"), exact)
         out.add_bytes("source", orjson.dumps(doc.source()))
         return out
 
