@@ -10,7 +10,7 @@ export UV
 QUERY ?= الرحمن
 export QUERY
 
-.PHONY: demo test engines engines-stop bootstrap runtime lint template bench bench-cluster relevance load soak
+.PHONY: demo test engines engines-stop bootstrap runtime accel lint template bench bench-cluster relevance load soak
 
 # Everything: the runtime, the test tools (dev group), the terminal extra.
 bootstrap:
@@ -32,6 +32,11 @@ demo: runtime
 ## The whole test suite, with real Elasticsearch and OpenSearch nodes started (and stopped).
 test: bootstrap
 	bash scripts/test.sh
+
+## Optional: build the native accelerator (accel/, needs cargo) into the environment.  Same
+## output as the pure-Python walks, faster indexing and snippets; never needed.
+accel: bootstrap
+	bash scripts/accel.sh
 
 ## Start the test nodes and leave them running (prints the URLs to export).
 engines: bootstrap

@@ -11,6 +11,9 @@ bash scripts/browser_deps.sh ensure
 uv run ruff check .
 uv run ruff format --check .
 
+# The optional accelerator, so its parity test runs (CI=true: required).
+bash scripts/accel.sh
+
 urls=$(uv run python scripts/nodes.py start)
 trap 'uv run python scripts/nodes.py stop || true' EXIT
 for assignment in $urls; do
