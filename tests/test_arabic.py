@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from searcher.arabic import RULES, ArabicAnalyzer, normalise, stem, terms, tokens
+from tests.conftest import fixture_lines
 
 NORMALISE_CASES = [
     ("أحمد", "احمد"),  # alef_forms: hamza above
@@ -175,3 +176,33 @@ def test_unknown_rule_names_are_an_error() -> None:
 )
 def test_light_stemmer(word: str, expected: str) -> None:
     assert stem(word) == expected
+
+
+def test_the_stemmer_skips_only_rules_that_cannot_apply() -> None:
+    # stem() tries a rule only when a cheap test (a prefix, a suffix) says it can apply; on
+    # every fixture word, and on every prefix + letters + suffix pattern, the answer is the one
+    # every rule tried in order gives.
+    from searcher.arabic.stem import _COMPILED, PREFIXES, SUFFIXES
+
+    def every_rule(word: str) -> str:
+        for pattern, replacement in _COMPILED:
+            word = pattern.sub(replacement, word)
+        return word
+
+    analyzer = ArabicAnalyzer()
+    words = {
+        term
+        for name in ("news_ar.txt", "quran_sample.txt", "quran_orthography.txt")
+        for line in fixture_lines(name)
+        for term in analyzer.terms(line, stemmed=False)
+    }
+    cores = ("كتب", "مدرس", "قالو", "بيت", "عل", "ا")
+    words |= {
+        conj + prefix + core + suffix
+        for conj in ("", "و", "ف")
+        for prefix in ("", *PREFIXES)
+        for core in cores
+        for suffix in ("", *SUFFIXES, "وا", "ا")
+    }
+    assert len(words) > 3000
+    assert [stem(w) for w in sorted(words)] == [every_rule(w) for w in sorted(words)]

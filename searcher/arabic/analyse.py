@@ -203,6 +203,11 @@ class ArabicAnalyzer:
         # Broken plurals (`plurals.py`, optional): a plural's stem → its singular's stem.
         self.plural_stems = self._plural_stems(plurals)
 
+    def __reduce__(self) -> tuple[Callable[..., ArabicAnalyzer], tuple[object, ...]]:
+        """An analyzer travels (to a worker process) as its configuration; the word cache stays
+        behind and fills again where it lands."""
+        return _rebuilt, (sorted(self.disabled), self.plural_stems)
+
     def _entries(self, kind: rule_table.RuleKind) -> dict[str, str]:
         return {
             key: out
@@ -231,6 +236,8 @@ class ArabicAnalyzer:
     def _rewrite(self, text: str) -> str:
         """The pattern rules, which keep the text's length (so offsets stay valid)."""
         for pattern, replacement in self._patterns:
+            if pattern.search(text) is None:
+                continue  # the usual case for a word, and far cheaper than a `sub`
             rewritten = pattern.sub(replacement, text)
             if len(rewritten) != len(text):
                 raise ValueError(f"pattern rule {pattern.pattern!r} changed the text's length")
@@ -413,6 +420,12 @@ class ArabicAnalyzer:
     def terms(self, text: str, *, stemmed: bool = True, stack: bool = True) -> list[str]:
         """Just the terms, in order."""
         return [token.term for token in self.tokens(text, stemmed=stemmed, stack=stack)]
+
+
+def _rebuilt(disabled: list[str], plural_stems: dict[str, str]) -> ArabicAnalyzer:
+    analyzer = ArabicAnalyzer(disabled)
+    analyzer.plural_stems = plural_stems
+    return analyzer
 
 
 DEFAULT = ArabicAnalyzer()
