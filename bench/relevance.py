@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import ir_measures
 from ir_measures import RR, R
 
+from bench import fts5
 from bench.corpus import (
     arramooz_nouns,
     hadiths,
@@ -301,15 +302,7 @@ def stock_query(text: str) -> dict:
     return {"query": {"bool": {"must": words}}, "size": 10, "_source": False}
 
 
-# -- SQLite FTS5 with the normaliser a careful user writes by hand -----------------------------
-
-_FTS_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_FTS_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-
-
-def fts_normalise(text: str) -> str:
-    """Harakat, Quranic marks and tatweel removed; alef forms, ى and ة folded."""
-    return _FTS_MARKS.sub("", text).translate(_FTS_FOLD)
+# -- SQLite FTS5 with the normaliser a careful user writes by hand (bench/fts5.py) -------------
 
 
 def run_fts5(docs: list[Document], queries: dict) -> dict:
@@ -318,20 +311,14 @@ def run_fts5(docs: list[Document], queries: dict) -> dict:
     import sqlite3
 
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, title, body)")
+    db.execute(fts5.SCHEMA)
     db.executemany(
         "INSERT INTO fts VALUES (?, ?, ?)",
-        ((d.id, fts_normalise(d.title), fts_normalise(d.body)) for d in docs),
+        ((d.id, fts5.fts_normalise(d.title), fts5.fts_normalise(d.body)) for d in docs),
     )
     run = {}
     for qid, text in queries.items():
-        words = re.findall(r"\w+", fts_normalise(text))
-        match = " AND ".join(f'"{w}"' for w in words) or '""'
-        rows = db.execute(
-            "SELECT id, bm25(fts, 0.0, 3.0, 1.0) FROM fts WHERE fts MATCH ? "
-            "ORDER BY bm25(fts, 0.0, 3.0, 1.0) LIMIT 10",
-            (match,),
-        ).fetchall()
+        rows = db.execute(fts5.RANKED, (fts5.match(text), 10)).fetchall()
         run[qid] = {doc_id: -float(score) for doc_id, score in rows}
     return run
 
