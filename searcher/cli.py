@@ -12,16 +12,17 @@ from typing import Any
 
 import click
 import orjson
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from searcher import dump, vocalised
 from searcher.engines import Engine, open_engine
-from searcher.errors import SearcherError
+from searcher.errors import InvalidName, SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
 from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE
 from searcher.models import Hit, Snippet
 from searcher.query import parse
-from searcher.reindex import Checkpoint, reindex
+from searcher.reindex import Checkpoint, checkpoint_path, reindex
 from searcher.settings import Settings
 
 EXIT_REJECTS = 3  # `searcher index` finished, but some records went to the rejects file
@@ -45,6 +46,20 @@ class Utf8Text(click.ParamType):
                 f"not valid UTF-8 (an undecodable byte at position {error.start})", param, ctx
             )
         return str(value)
+
+
+class BadInput(click.ClickException):
+    """Input no engine could take (a name, a URL): one line, exit 2 like click's usage errors."""
+
+    exit_code = 2
+
+
+def _first_problem(error: ValidationError) -> str:
+    """The first setting that failed validation, as `--option/SEARCHER_OPTION: reason`."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "settings"
+    reason = first.get("ctx", {}).get("error") or first["msg"]
+    return f"--{field.replace('_', '-')}/SEARCHER_{field.upper()}: {reason}"
 
 
 def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,9 +86,14 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
         **kwargs: Any,
     ) -> Any:
         overrides = {"engine": engine, "index": index_name, "data_dir": data_dir, "url": url}
-        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        try:
+            settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        except ValidationError as error:
+            raise BadInput(_first_problem(error)) from None
         try:
             return command(settings=settings, **kwargs)
+        except InvalidName as error:
+            raise BadInput(str(error)) from error
         except SearcherError as error:
             raise click.ClickException(str(error)) from error
 
@@ -260,7 +280,7 @@ def reindex_command(
     """
     engine = open_engine(settings)
     checkpoint = Checkpoint.load(
-        settings.data_dir / "checkpoints" / f"{settings.engine}-{settings.index}.json",
+        checkpoint_path(settings.data_dir, settings.engine, settings.index),
         source=str(Path(spec.source).resolve()) if spec.source != "-" else "-",
     )
     run = DumpRun(settings, spec)

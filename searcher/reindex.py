@@ -21,11 +21,21 @@ from pathlib import Path
 
 from searcher.dump import Reject
 from searcher.engines.base import Engine
-from searcher.errors import SearcherError
+from searcher.errors import InvalidName, SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
 from searcher.models import Document
+from searcher.names import check_name
 
 _GENERATION = re.compile(r"\d{20}")
+
+
+def checkpoint_path(data_dir: Path, engine: str, alias: str) -> Path:
+    """``DATA_DIR/checkpoints/ENGINE-ALIAS.json``, and never anywhere outside DATA_DIR."""
+    root = (data_dir / "checkpoints").resolve()
+    path = (root / f"{engine}-{check_name(alias)}.json").resolve()
+    if path.parent != root:
+        raise InvalidName(f"a checkpoint for {alias!r} would land outside {root}")
+    return path
 
 
 @dataclass

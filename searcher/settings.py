@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic import plurals as plural_table
 from searcher.limits import MAX_BODY_BYTES
+from searcher.names import check_name, check_url
 
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
 
@@ -76,6 +77,16 @@ class Settings(BaseSettings):
                 value = ",".join(sorted(value) if isinstance(value, frozenset) else value)
             out[f"SEARCHER_{name.upper()}"] = str(value)
         return out
+
+    @field_validator("index")
+    @classmethod
+    def _usable_name(cls, value: str) -> str:
+        return check_name(value)
+
+    @field_validator("url")
+    @classmethod
+    def _usable_url(cls, value: str) -> str:
+        return check_url(value)
 
     @field_validator("arabic_disable", "cors_origins", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ from searcher.engines import template, wire
 from searcher.engines.base import BulkItem
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
 from searcher.models import Document, SearchResponse
+from searcher.names import check_name
 from searcher.query import QueryPlan
 from searcher.settings import Settings
 
@@ -91,20 +92,24 @@ class ClusterEngine:
             raise
 
     def delete_index(self, index: str) -> None:
+        check_name(index)
         self._call(
             f"deleting {index!r}", self.client.indices.delete, index=index, ignore_unavailable=True
         )
 
     def exists(self, index: str) -> bool:
+        check_name(index)
         return bool(self._call("checking the index", self.client.indices.exists, index=index))
 
     def indices(self, prefix: str) -> list[str]:
+        check_name(prefix)
         found = self._call(
             "listing indices", self.client.indices.get, index=f"{prefix}*", ignore_unavailable=True
         )
         return sorted(found)
 
     def alias_targets(self, alias: str) -> list[str]:
+        check_name(alias)
         try:
             found = self._call(
                 f"reading alias {alias!r}", self.client.indices.get_alias, name=alias
@@ -114,6 +119,7 @@ class ClusterEngine:
         return sorted(found)
 
     def point_alias(self, alias: str, index: str) -> list[str]:
+        check_name(index)
         current = self.alias_targets(alias)
         alias_is_index = not current and self.exists(alias)
         actions = wire.alias_actions(alias, index, current, alias_is_index)
@@ -136,6 +142,7 @@ class ClusterEngine:
         the engine never answered (node down, connection cut) is NOT: that raises, so the
         checkpoint stays before this chunk and a rerun sends it again.
         """
+        check_name(index)
         docs = list(docs)
         n_parts = min(BULK_CONCURRENCY, max(1, len(docs) // BULK_MIN_PART))
         if n_parts == 1:
@@ -189,6 +196,7 @@ class ClusterEngine:
         return items
 
     def delete_document(self, index: str, doc_id: str) -> bool:
+        check_name(index)
         try:
             self._call(
                 f"deleting {doc_id!r}", self.client.delete, index=index, id=doc_id, refresh=True
@@ -198,6 +206,7 @@ class ClusterEngine:
         return True
 
     def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
+        check_name(index)
         body = wire.prefix_body(pattern, size)
         response = self._call(
             f"suggesting from {index!r}", self.client.search, index=index, body=body
@@ -205,9 +214,11 @@ class ClusterEngine:
         return [hit["_source"] for hit in response["hits"]["hits"]]
 
     def refresh(self, index: str) -> None:
+        check_name(index)
         self._call(f"refreshing {index!r}", self.client.indices.refresh, index=index)
 
     def count(self, index: str) -> int:
+        check_name(index)
         return int(self._call(f"counting {index!r}", self.client.count, index=index)["count"])
 
     # -- reading --------------------------------------------------------------------------------
@@ -215,6 +226,7 @@ class ClusterEngine:
     def search(
         self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10
     ) -> SearchResponse:
+        check_name(index)
         started = time.perf_counter()
         if plan.is_empty:
             if not self.exists(index):
@@ -230,6 +242,7 @@ class ClusterEngine:
         """The engine's `_analyze` with our analyzer (from `index`, or defined inline)."""
         analyzer_name = "arabic_light" if stemmed else "arabic_exact"
         if index:
+            check_name(index)
             body: dict[str, Any] = {"analyzer": analyzer_name, "text": text}
         else:
             analysis = template.analysis_settings(self.analyzer)

@@ -41,6 +41,7 @@ from searcher.engines.base import BulkItem
 from searcher.engines.readonly import ReadOnlyView, writable
 from searcher.errors import IndexLocked, IndexNotFound, ReadOnlyIndex, SearcherError
 from searcher.models import Document, Hit, SearchResponse
+from searcher.names import check_name
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import python_snippet, to_html
 
@@ -127,10 +128,10 @@ class EmbeddedEngine:
     # -- names ----------------------------------------------------------------------------------
 
     def _index_dir(self, name: str) -> Path:
-        return self.data_dir / "indices" / name
+        return self.data_dir / "indices" / check_name(name)
 
     def _alias_file(self, alias: str) -> Path:
-        return self.data_dir / "aliases" / alias
+        return self.data_dir / "aliases" / check_name(alias)
 
     def _resolve(self, name: str) -> str:
         """An alias resolves to its index; a plain index name to itself."""
@@ -247,6 +248,7 @@ class EmbeddedEngine:
         return (self._index_dir(self._resolve(index)) / "meta.json").is_file()
 
     def indices(self, prefix: str) -> list[str]:
+        check_name(prefix)
         root = self.data_dir / "indices"
         if not root.is_dir():
             return []
