@@ -40,11 +40,14 @@ def redact(url: str) -> str:
 
 class ClusterEngine:
     name: ClassVar[str]
-    # Set by subclasses: exception classes and the client's streaming_bulk helper.
+    # Set by subclasses: exception classes and the client's streaming_bulk helper; the
+    # highlight request's name for its bound (Elasticsearch: max_analyzed_offset; OpenSearch
+    # 2.x: max_analyzer_offset).
     not_found_error: ClassVar[type[Exception]]
     connection_errors: ClassVar[tuple[type[Exception], ...]]
     api_error: ClassVar[type[Exception]]
     streaming_bulk: ClassVar[Callable[..., Any]]
+    highlight_max_offset_key: ClassVar[str]
 
     def __init__(self, settings: Settings, analyzer: ArabicAnalyzer) -> None:
         self.settings = settings
@@ -232,7 +235,7 @@ class ClusterEngine:
             if not self.exists(index):
                 raise IndexNotFound(f"{self.name} at {self.where}: no index {index!r}")
             return SearchResponse(total=0, took_ms=0.0, hits=[])
-        body = wire.search_body(plan, page, size)
+        body = wire.search_body(plan, page, size, self.highlight_max_offset_key)
         response = self._call(f"searching {index!r}", self.client.search, index=index, body=body)
         total, hits = wire.parse_hits(dict(response))
         took = (time.perf_counter() - started) * 1000

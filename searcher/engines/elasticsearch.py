@@ -17,6 +17,7 @@ class ElasticsearchEngine(ClusterEngine):
     not_found_error = elasticsearch.NotFoundError
     connection_errors = (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout)
     api_error = elasticsearch.ApiError
+    highlight_max_offset_key = "max_analyzed_offset"
     streaming_bulk = staticmethod(helpers.streaming_bulk)
 
     def make_client(self, settings: Settings) -> Any:

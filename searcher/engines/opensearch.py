@@ -16,6 +16,7 @@ class OpenSearchEngine(ClusterEngine):
     not_found_error = opensearchpy.NotFoundError
     connection_errors = (opensearchpy.ConnectionError, opensearchpy.ConnectionTimeout)
     api_error = opensearchpy.TransportError
+    highlight_max_offset_key = "max_analyzer_offset"  # OpenSearch's name for it (2.2+)
     streaming_bulk = staticmethod(helpers.streaming_bulk)
 
     def make_client(self, settings: Settings) -> Any:

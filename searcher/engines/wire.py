@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from searcher.limits import SNIPPET_CHARS
+from searcher.limits import HIGHLIGHT_MAX_ANALYZED_CHARS, SNIPPET_CHARS
 from searcher.models import Document, Hit, Snippet
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import from_tagged, to_html, window
 
-# Private-use characters cannot occur in analysed Arabic text, so they delimit highlights
-# unambiguously (the snippet is escaped only after the marks are read).
-PRE_TAG, POST_TAG = "\ue000", "\ue001"
+# Two of Unicode's noncharacters, reserved for a program's internal use: documents lose them on
+# the way in (models.Document), so they delimit highlights unambiguously.  (Private-use
+# characters, the tags until issue #15, do occur in text: legacy fonts put glyphs there.)  The
+# snippet is escaped only after the marks are read.
+PRE_TAG, POST_TAG = "\ufdd0", "\ufdd1"
 # Snippet sources, best first: the stemmed body, its exact twin (phrases), then the title.
 HIGHLIGHT_FIELDS = ("body", "body.exact", "title", "title.exact")
 
@@ -51,7 +53,11 @@ def plan_query(plan: QueryPlan) -> dict[str, Any]:
     }
 
 
-def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:
+def search_body(plan: QueryPlan, page: int, size: int, max_offset_key: str) -> dict[str, Any]:
+    """The search request.  `max_offset_key` is the engine's name for the highlighter's bound:
+    only the first HIGHLIGHT_MAX_ANALYZED_CHARS characters of a field are analysed for the
+    snippet, so a body past the index limit (1,000,000) is found and highlighted where it can
+    be, instead of failing the whole search."""
     field_options = {"number_of_fragments": 1, "fragment_size": SNIPPET_CHARS}
     return {
         "query": plan_query(plan),
@@ -64,6 +70,7 @@ def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:
             "pre_tags": [PRE_TAG],
             "post_tags": [POST_TAG],
             "encoder": "default",
+            max_offset_key: HIGHLIGHT_MAX_ANALYZED_CHARS,
             "fields": {field: dict(field_options) for field in HIGHLIGHT_FIELDS},
         },
     }
