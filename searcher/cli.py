@@ -268,15 +268,22 @@ def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: 
     show_default=True,
     help="How many previous generations of the index to keep after the swap.",
 )
+@click.option(
+    "--take-over",
+    is_flag=True,
+    help="Take the alias's reindex lease from a run that died (on another machine, or before "
+    "its lease expired).",
+)
 @engine_options
 def reindex_command(
-    settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool, keep: int
+    settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool, keep: int, take_over: bool
 ) -> None:
     """Rebuild --index from SOURCE with no downtime.
 
-    Builds INDEX-<timestamp>, checks its count, then points the alias INDEX at it in one atomic
-    step and prunes older generations.  Searches keep working throughout.  If interrupted, run
-    the same command again: it resumes from its checkpoint.
+    Builds INDEX-<timestamp>, checks its count and its Arabic analysis, then points the alias
+    INDEX at it in one atomic step and prunes older generations.  Searches keep working
+    throughout.  One reindex per alias at a time: a second one is refused while the first runs.
+    If interrupted, run the same command again: it resumes from its checkpoint.
     """
     engine = open_engine(settings)
     checkpoint = Checkpoint.load(
@@ -294,6 +301,8 @@ def reindex_command(
             chunk_size=chunk_size,
             keep=keep,
             on_chunk=run.progress,
+            lease_seconds=settings.reindex_lease_seconds,
+            take_over=take_over,
         )
     finally:
         run.close()

@@ -24,3 +24,11 @@ class ReadOnlyIndex(SearcherError):
 class InvalidName(SearcherError, ValueError):
     """An index/alias name or an engine URL that no engine can take (the CLI exits 2).  A
     ValueError too, so settings validation reports it like any bad value."""
+
+
+class LeaseHeld(SearcherError):
+    """Another reindex of the same alias is running (its lease is live)."""
+
+
+class LeaseLost(SearcherError):
+    """This reindex's lease was taken over; it must stop without touching the alias."""

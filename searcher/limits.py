@@ -57,6 +57,17 @@ MAX_HEADER_BYTES = 16 * 1024  # request line plus headers; more is a 400
 MAX_CONNECTIONS = 256
 MAX_ERROR_ECHO_CHARS = 80  # how much of a bad input a 422 message quotes back
 
+# -- indexing (dumps, bulk requests, reindex) ----------------------------------------------
+# Elasticsearch and OpenSearch refuse a longer _id (counted in UTF-8 bytes, not characters).
+MAX_ID_BYTES = 512
+# One bulk request carries at most this much JSON (as streaming_bulk's max_chunk_bytes); a larger
+# document goes alone.  Indexing pressure on a node defaults to 10% of its heap, and several
+# requests are in flight at once: 10 MB stays well inside a 1 GB node.
+BULK_REQUEST_BYTES = 10 * 1024 * 1024
+# A reindex's lease lives this long without a heartbeat (renewed every third of it while the run
+# lives); after that another run may take over without --take-over.  SEARCHER_REINDEX_LEASE_SECONDS.
+REINDEX_LEASE_SECONDS = 300.0
+
 # -- caching ----------------------------------------------------------------------------------
 CACHE_SECONDS = 60
 

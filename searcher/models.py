@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from searcher.limits import MAX_RECORD_DEPTH
+from searcher.limits import MAX_ID_BYTES, MAX_RECORD_DEPTH
 
 _CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
 # Unicode's noncharacters, "for internal use": the engines' highlight tags are made of them
@@ -83,6 +83,17 @@ class Document(BaseModel):
             return str(value)
         if isinstance(value, str):
             return value.strip()
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _id_fits_the_engines(cls, value: str) -> str:
+        size = len(value.encode("utf-8", "surrogatepass"))  # a lone surrogate: _unicode_text
+        if size > MAX_ID_BYTES:
+            raise ValueError(
+                f"id is {size} bytes of UTF-8; Elasticsearch and OpenSearch take at most "
+                f"{MAX_ID_BYTES} bytes"
+            )
         return value
 
     @field_validator("title", "body", mode="before")

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic import plurals as plural_table
-from searcher.limits import MAX_BODY_BYTES
+from searcher.limits import MAX_BODY_BYTES, REINDEX_LEASE_SECONDS
 from searcher.names import check_name, check_url
 
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     ca_file: Path | None = None
     request_timeout: float = 30.0
     max_retries: int = 3
+    reindex_lease_seconds: float = Field(default=REINDEX_LEASE_SECONDS, gt=0)
     # "arabic": the generated Arabic template (needs the analysis-common module, which every
     # regular Elasticsearch/OpenSearch distribution bundles).  "builtin": standard analysis
     # only, for stripped-down nodes without that module; Arabic folding is then NOT applied.

@@ -1,7 +1,8 @@
 """`ClusterEngine`: the Engine protocol over an Elasticsearch-compatible REST API.
 
-Subclasses (`elasticsearch.py`, `opensearch.py`) only build their official client and name
-its exception types and bulk helper; everything that goes over the wire is in `wire.py`.
+Subclasses (`elasticsearch.py`, `opensearch.py`) only build their official client and name its
+exception types; everything that goes over the wire is in `wire.py`, how bulk requests are cut,
+retried and split is in `bulk.py`, the reindex lease in `cluster_lease.py`.
 """
 
 from __future__ import annotations
@@ -10,15 +11,26 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 from searcher.arabic import ArabicAnalyzer, Token
 from searcher.engines import template, wire
 from searcher.engines.base import BulkItem
+from searcher.engines.bulk import (
+    Encoded,
+    Refusal,
+    RequestRefused,
+    Sender,
+    TargetGone,
+    refusal_of_exception,
+)
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
+from searcher.lease import Holder, Lease
+from searcher.limits import BULK_REQUEST_BYTES
 from searcher.models import Document, SearchResponse
-from searcher.names import check_name
+from searcher.names import WRITER_SUFFIX, check_name
 from searcher.query import QueryPlan
 from searcher.settings import Settings
 
@@ -38,15 +50,23 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+@dataclass(frozen=True)
+class WriteTarget:
+    """Where a name's bulk writes go: `alias` (always an alias, so `require_alias` holds) and
+    the concrete `index` behind it, for id lookups."""
+
+    alias: str
+    index: str
+
+
 class ClusterEngine:
     name: ClassVar[str]
-    # Set by subclasses: exception classes and the client's streaming_bulk helper; the
-    # highlight request's name for its bound (Elasticsearch: max_analyzed_offset; OpenSearch
-    # 2.x: max_analyzer_offset).
+    # Set by subclasses: exception classes, and the highlight request's name for its bound
+    # (Elasticsearch: max_analyzed_offset; OpenSearch 2.x: max_analyzer_offset).
     not_found_error: ClassVar[type[Exception]]
+    conflict_error: ClassVar[type[Exception]]
     connection_errors: ClassVar[tuple[type[Exception], ...]]
     api_error: ClassVar[type[Exception]]
-    streaming_bulk: ClassVar[Callable[..., Any]]
     highlight_max_offset_key: ClassVar[str]
 
     def __init__(self, settings: Settings, analyzer: ArabicAnalyzer) -> None:
@@ -54,6 +74,7 @@ class ClusterEngine:
         self.analyzer = analyzer
         self.where = redact(settings.url)
         self.client = self.make_client(settings)
+        self._targets: dict[str, WriteTarget] = {}
 
     def make_client(self, settings: Settings) -> Any:
         raise NotImplementedError
@@ -75,11 +96,14 @@ class ClusterEngine:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
+    def _index_body(self) -> dict[str, Any]:
+        builtin = self.settings.engine_analysis == "builtin"
+        return template.index_body(self.analyzer, builtin_only=builtin)
+
     def create_index(self, index: str) -> None:
         if self.exists(index):
             return
-        builtin = self.settings.engine_analysis == "builtin"
-        body = template.index_body(self.analyzer, builtin_only=builtin)
+        body = self._index_body()
         try:
             self._call(
                 f"creating index {index!r}", self.client.indices.create, index=index, body=body
@@ -96,6 +120,7 @@ class ClusterEngine:
 
     def delete_index(self, index: str) -> None:
         check_name(index)
+        self._targets.pop(index, None)
         self._call(
             f"deleting {index!r}", self.client.indices.delete, index=index, ignore_unavailable=True
         )
@@ -111,15 +136,19 @@ class ClusterEngine:
         )
         return sorted(found)
 
-    def alias_targets(self, alias: str) -> list[str]:
+    def _aliases(self, alias: str) -> dict[str, dict[str, Any]]:
+        """{index: that index's settings for `alias`} for every index `alias` points at."""
         check_name(alias)
         try:
             found = self._call(
                 f"reading alias {alias!r}", self.client.indices.get_alias, name=alias
             )
         except IndexNotFound:
-            return []
-        return sorted(found)
+            return {}
+        return {index: entry["aliases"].get(alias, {}) for index, entry in dict(found).items()}
+
+    def alias_targets(self, alias: str) -> list[str]:
+        return sorted(self._aliases(alias))
 
     def point_alias(self, alias: str, index: str) -> list[str]:
         check_name(index)
@@ -138,65 +167,138 @@ class ClusterEngine:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
-        """One chunk, sent as BULK_CONCURRENCY requests at once (429s retried with backoff).
+    def _write_target(self, name: str) -> WriteTarget:
+        """The alias `name`'s writes go through, resolved once per engine.
 
-        A document the engine refuses is a failed item (it goes to the rejects file).  A request
-        the engine never answered (node down, connection cut) is NOT: that raises, so the
-        checkpoint stays before this chunk and a rerun sends it again.
+        Writes always name an alias and carry `require_alias=true`: were the index deleted
+        mid-run (another run's prune, a person), the engine answers 404 instead of quietly
+        auto-creating an index of that name with default mappings and no Arabic analysis.  A
+        concrete index gets a hidden writer alias of its own (`NAME.writer`) for this.
         """
-        check_name(index)
-        docs = list(docs)
-        n_parts = min(BULK_CONCURRENCY, max(1, len(docs) // BULK_MIN_PART))
-        if n_parts == 1:
-            return self._bulk_part(index, docs)
-        # Split by id, not by position: every copy of an id travels in the same request, in
-        # dump order, so "the last one wins" holds even with requests in flight together.
-        slots: list[list[int]] = [[] for _ in range(n_parts)]
-        for position, doc in enumerate(docs):
-            slots[hash(doc.id) % n_parts].append(position)
-        results: list[BulkItem | None] = [None] * len(docs)
-        with ThreadPoolExecutor(n_parts) as pool:
-            # map re-raises the first failure of any part.
-            done = pool.map(lambda slot: self._bulk_part(index, [docs[i] for i in slot]), slots)
-            for slot, items in zip(slots, done, strict=True):
-                for position, item in zip(slot, items, strict=True):
-                    results[position] = item
-        return [item for item in results if item is not None]
+        if name in self._targets:
+            return self._targets[name]
+        aliases = self._aliases(name)
+        if len(aliases) == 1:
+            target = WriteTarget(name, next(iter(aliases)))
+        elif aliases:
+            writers = [index for index, entry in aliases.items() if entry.get("is_write_index")]
+            if len(writers) != 1:
+                raise SearcherError(
+                    f"{self.name} at {self.where}: alias {name!r} points at {len(aliases)} "
+                    f"indices ({', '.join(sorted(aliases))}) and none is its write index, so "
+                    "there is no write index to send documents to; rebuild it onto one index "
+                    "with `searcher reindex`, or mark one with is_write_index"
+                )
+            target = WriteTarget(name, writers[0])
+        elif self.exists(name):
+            writer = f"{name}{WRITER_SUFFIX}"
+            if name not in self._aliases(writer):
+                action = {"add": {"index": name, "alias": writer, "is_hidden": True}}
+                self._call(
+                    f"adding the writer alias of {name!r}",
+                    self.client.indices.update_aliases,
+                    body={"actions": [action]},
+                )
+            target = WriteTarget(writer, name)
+        else:
+            raise self._gone(name)
+        self._targets[name] = target
+        return target
 
-    def _bulk_part(self, index: str, docs: list[Document]) -> list[BulkItem]:
-        items = []
-        results = type(self).streaming_bulk(
-            self.client,
-            wire.bulk_actions(index, docs),
-            chunk_size=max(1, len(docs)),
+    def existing_ids(self, index: str, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` are in `index` right now (a realtime mget: unrefreshed writes count)."""
+        if not ids:
+            return set()
+        lookup = self._write_target(index).index
+        try:
+            response = self._call(
+                f"looking up ids in {index!r}",
+                self.client.mget,
+                index=lookup,
+                body={"ids": list(ids)},
+                _source=False,
+            )
+        except IndexNotFound:
+            raise self._gone(index) from None
+        return {doc["_id"] for doc in response["docs"] if doc.get("found")}
+
+    def bulk(
+        self, index: str, docs: Sequence[Document], *, existing: set[str] | None = None
+    ) -> list[BulkItem]:
+        """One chunk, sent as BULK_CONCURRENCY parts at once (see `bulk.Sender` for how each part
+        is cut into requests, retried and split).
+
+        `replaced` comes from `existing`, the ids present before this call (looked up now when
+        not given), never from the engine's "updated": a request the client resent after a
+        timeout comes back "updated" although this call created those documents.  A document
+        the engine refuses is a failed item (it goes to the rejects file).  A request the engine
+        never answered (node down, connection cut) is NOT: that raises, so the checkpoint stays
+        before this chunk and a rerun sends it again.
+        """
+        docs = list(docs)
+        if not docs:
+            return []
+        target = self._write_target(index)
+        if existing is None:
+            existing = self.existing_ids(index, [doc.id for doc in docs])
+        encoded = [
+            Encoded.of(position, target.alias, doc.id, doc.source())
+            for position, doc in enumerate(docs)
+        ]
+        n_parts = min(BULK_CONCURRENCY, max(1, len(docs) // BULK_MIN_PART))
+        # Split by id, not by position: every copy of an id travels in the same part, in dump
+        # order, so "the last one wins" holds even with parts in flight together.
+        parts: list[list[Encoded]] = [[] for _ in range(n_parts)]
+        for doc, enc in zip(docs, encoded, strict=True):
+            parts[hash(doc.id) % n_parts].append(enc)
+        sender = self._sender()
+        outcome: dict[int, str | None] = {}
+        try:
+            with ThreadPoolExecutor(n_parts) as pool:
+                for part_outcome in pool.map(sender.send, parts):  # re-raises a part's failure
+                    outcome |= part_outcome
+        except TargetGone:
+            raise self._gone(index) from None
+        items, landed = [], set(existing)
+        for position, doc in enumerate(docs):
+            error = outcome[position]
+            items.append(BulkItem(doc.id, error is None, doc.id in landed, error))
+            if error is None:
+                landed.add(doc.id)
+        return items
+
+    def _gone(self, index: str) -> IndexNotFound:
+        self._targets.pop(index, None)
+        return IndexNotFound(
+            f"{self.name} at {self.where}: no index {index!r} to write to (deleted while it was "
+            "being written, or never created); nothing was created in its place"
+        )
+
+    def _sender(self) -> Sender:
+        def request(body: bytes) -> list[dict[str, Any]]:
+            try:
+                response = self.client.bulk(body=body, require_alias=True)
+            except self.connection_errors as error:
+                raise EngineUnavailable(
+                    f"{self.name} at {self.where} became unreachable during bulk indexing "
+                    f"({type(error).__name__}); rerun to resume"
+                ) from None
+            except self.api_error as error:
+                raise RequestRefused(self._refusal_of(error)) from None
+            return [next(iter(item.values())) for item in response["items"]]
+
+        return Sender(
+            request,
+            max_bytes=BULK_REQUEST_BYTES,
             max_retries=BULK_MAX_RETRIES,
             initial_backoff=BULK_INITIAL_BACKOFF,
-            raise_on_error=False,
-            raise_on_exception=True,
+            describe=f"{self.name} at {self.where}",
         )
-        try:
-            for ok, item in results:
-                result = next(iter(item.values()))
-                doc_id = str(result.get("_id"))
-                if ok:
-                    items.append(BulkItem(doc_id, True, replaced=result.get("result") == "updated"))
-                else:
-                    items.append(BulkItem(doc_id, False, error=wire.bulk_error(item)))
-        except self.connection_errors as error:
-            raise EngineUnavailable(
-                f"{self.name} at {self.where} became unreachable during bulk indexing "
-                f"({type(error).__name__}); rerun to resume"
-            ) from None
-        except self.api_error as error:
-            raise SearcherError(
-                f"{self.name} at {self.where} refused a bulk request: {error}"
-            ) from None
-        # One result per action, in request order (the same id twice in a chunk is two items:
-        # created, then updated).
-        if [item.id for item in items] != [doc.id for doc in docs]:
-            raise SearcherError(f"{self.name} at {self.where} answered a bulk request out of order")
-        return items
+
+    def _refusal_of(self, error: Exception) -> Refusal:
+        status = int(getattr(error, "status_code", 0) or 0)
+        info, kind = getattr(error, "info", None), str(getattr(error, "error", ""))
+        return refusal_of_exception(status, info, kind)
 
     def delete_document(self, index: str, doc_id: str) -> bool:
         check_name(index)
@@ -223,6 +325,47 @@ class ClusterEngine:
     def count(self, index: str) -> int:
         check_name(index)
         return int(self._call(f"counting {index!r}", self.client.count, index=index)["count"])
+
+    def verify_index(self, index: str) -> None:
+        """Refuse `index` unless it carries the analysis and field mappings this engine creates.
+
+        The last check before a reindex points the alias at an index: an index made any other
+        way (an auto-create, another tool) has default mappings and no Arabic analysis, and
+        every search through the alias would quietly find nothing.
+        """
+        check_name(index)
+        expected = self._index_body()
+        settings = self._call(f"reading {index!r}", self.client.indices.get_settings, index=index)
+        mappings = self._call(f"reading {index!r}", self.client.indices.get_mapping, index=index)
+        ((_, found_settings),) = dict(settings).items()
+        ((_, found_mappings),) = dict(mappings).items()
+        analysis = found_settings["settings"]["index"].get("analysis", {})
+        if _as_strings(analysis) != _as_strings(expected["settings"]["analysis"]):
+            raise SearcherError(
+                f"{self.name} at {self.where}: {index!r} lacks the Arabic analysis searcher "
+                "creates indices with (made some other way, e.g. auto-created by a write)"
+            )
+        if _as_strings(found_mappings["mappings"]) != _as_strings(expected["mappings"]):
+            raise SearcherError(
+                f"{self.name} at {self.where}: {index!r} maps its fields differently from the "
+                "indices searcher creates"
+            )
+
+    def lease(
+        self,
+        alias: str,
+        *,
+        seconds: float,
+        take_over: bool = False,
+        holder: Holder | None = None,
+    ) -> Lease:
+        """The reindex lease on `alias` (see `cluster_lease`)."""
+        from searcher.engines.cluster_lease import ClusterLease
+
+        check_name(alias)
+        return ClusterLease.acquire(
+            self, alias, seconds=seconds, take_over=take_over, holder=holder or Holder()
+        )
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -261,3 +404,14 @@ class ClusterEngine:
             Token(t["token"], t["start_offset"], t["end_offset"], t["position"])
             for t in response["tokens"]
         ]
+
+
+def _as_strings(value: Any) -> Any:
+    """Settings as the engines answer them: every scalar a string (`1`, `true` → "1", "true")."""
+    if isinstance(value, dict):
+        return {key: _as_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_strings(item) for item in value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)

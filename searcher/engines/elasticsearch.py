@@ -6,7 +6,6 @@ from typing import Any
 
 import elastic_transport
 import elasticsearch
-from elasticsearch import helpers
 
 from searcher.engines.cluster import ClusterEngine
 from searcher.settings import Settings
@@ -16,9 +15,9 @@ class ElasticsearchEngine(ClusterEngine):
     name = "elasticsearch"
     not_found_error = elasticsearch.NotFoundError
     connection_errors = (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout)
+    conflict_error = elasticsearch.ConflictError
     api_error = elasticsearch.ApiError
     highlight_max_offset_key = "max_analyzed_offset"
-    streaming_bulk = staticmethod(helpers.streaming_bulk)
 
     def make_client(self, settings: Settings) -> Any:
         options: dict[str, Any] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import opensearchpy
-from opensearchpy import helpers
 
 from searcher.engines.cluster import ClusterEngine
 from searcher.settings import Settings
@@ -15,9 +14,9 @@ class OpenSearchEngine(ClusterEngine):
     name = "opensearch"
     not_found_error = opensearchpy.NotFoundError
     connection_errors = (opensearchpy.ConnectionError, opensearchpy.ConnectionTimeout)
+    conflict_error = opensearchpy.ConflictError
     api_error = opensearchpy.TransportError
     highlight_max_offset_key = "max_analyzer_offset"  # OpenSearch's name for it (2.2+)
-    streaming_bulk = staticmethod(helpers.streaming_bulk)
 
     def make_client(self, settings: Settings) -> Any:
         options: dict[str, Any] = {

@@ -123,23 +123,12 @@ def prefix_body(pattern: str, size: int) -> dict[str, Any]:
 
 
 def bulk_actions(index: str, docs: list[Document]) -> list[dict[str, Any]]:
+    """Actions for the clients' bulk helpers (the bench's baselines; searcher's own requests
+    are built by `bulk.Encoded`)."""
     return [
         {"_op_type": "index", "_index": index, "_id": doc.id, "_source": doc.source()}
         for doc in docs
     ]
-
-
-def bulk_error(item: dict[str, Any]) -> str:
-    """A one-line reason from a failed bulk item (type and reason, never the request)."""
-    result = next(iter(item.values()), {})
-    error = result.get("error", result)
-    if isinstance(error, dict):
-        reason = f"{error.get('type', 'error')}: {error.get('reason', '')}"
-        cause = error.get("caused_by")
-        if isinstance(cause, dict):
-            reason += f" ({cause.get('type')}: {cause.get('reason')})"
-        return reason
-    return f"status {result.get('status')}: {error}"
 
 
 def alias_actions(alias: str, index: str, current: list[str], alias_is_index: bool) -> list[dict]:
