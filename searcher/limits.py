@@ -31,6 +31,10 @@ RERANK_WINDOW = 50
 HIGHLIGHT_MAX_ANALYZED_CHARS = 100_000
 SNIPPET_CHARS = 220
 
+# -- searches against a server engine ---------------------------------------------------------
+MAX_SEARCH_TIMEOUT_SECONDS = 60  # SEARCHER_SEARCH_TIMEOUT's ceiling; the default is 5
+HEALTH_TIMEOUT_SECONDS = 1.0  # /health answers within about this, whatever the engine does
+
 # -- records (dumps and the API) ----------------------------------------------------------------
 # Deeper nesting than this in a record's extra fields is refused: the JSON encoders give up near
 # 254 levels, and no real document needs more than a few.

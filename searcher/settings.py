@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic import plurals as plural_table
-from searcher.limits import MAX_BODY_BYTES, REINDEX_LEASE_SECONDS
+from searcher.limits import MAX_BODY_BYTES, MAX_SEARCH_TIMEOUT_SECONDS, REINDEX_LEASE_SECONDS
 from searcher.names import check_name, check_url
 
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
@@ -42,8 +42,13 @@ class Settings(BaseSettings):
     username: str | None = None
     password: SecretStr | None = None
     ca_file: Path | None = None
+    # Bulk indexing and admin calls: patient, a reindex would rather wait out a slow node.
     request_timeout: float = 30.0
     max_retries: int = 3
+    # Searches (the API, `searcher search`): a reader is waiting, so fail fast (a 503) rather
+    # than queue behind a stalled node: a short timeout and at most one retry.
+    search_timeout: float = Field(default=5.0, gt=0, le=MAX_SEARCH_TIMEOUT_SECONDS)
+    search_max_retries: int = Field(default=1, ge=0, le=1)
     reindex_lease_seconds: float = Field(default=REINDEX_LEASE_SECONDS, gt=0)
     # "arabic": the generated Arabic template (needs the analysis-common module, which every
     # regular Elasticsearch/OpenSearch distribution bundles).  "builtin": standard analysis

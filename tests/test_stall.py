@@ -2,7 +2,7 @@
 
 While the node is stopped the client times out and resends its bulk request; when the node wakes
 it applies every copy.  The counts must stay exact (no "replaced" for a dump without duplicate
-ids, a count check that passes).
+ids, a count check that passes), and `serve` must answer quickly instead of queueing behind it.
 """
 
 from __future__ import annotations
@@ -10,16 +10,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from searcher.api import create_app
 from searcher.engines import Engine, open_engine
 from searcher.errors import SearcherError
+from searcher.models import Document
 from tests.conftest import CLUSTER_ENGINES, cluster_cli_env, cluster_settings
-from tests.stall import stalled
+from tests.stall import is_stopped, stalled
 
 pytestmark = pytest.mark.engines
 CLI = [sys.executable, "-m", "searcher.cli"]
@@ -141,4 +145,40 @@ def test_a_run_killed_while_its_request_waits_on_a_stalled_node_resumes_exactly(
             run.kill()
         for index in engine.indices(f"{alias}-"):
             engine.delete_index(index)
+        engine.close()
+
+
+@pytest.mark.parametrize("name", CLUSTER_ENGINES)
+def test_serve_answers_quickly_while_the_node_is_stalled(name: str) -> None:
+    # Searches get a short timeout and one retry; bulk indexing keeps its long timeout.
+    settings = cluster_settings(name, search_timeout=1, search_max_retries=1, request_timeout=60)
+    index = unique("serve")
+    settings = settings.model_copy(update={"index": index})
+    engine = open_engine(settings)
+    engine.create_index(index)
+    engine.bulk(index, [Document(id="1", title="الكتاب", body="نص الكتاب المفيد")])
+    engine.refresh(index)
+    client = TestClient(create_app(settings, engine))
+    try:
+        assert client.get("/search", params={"q": "الكتاب"}).json()["total"] == 1
+        written: list[bool] = []
+        with stalled(settings.url, 20) as pid:
+            health = client.get("/health")
+            assert health.status_code == 503 and is_stopped(pid), "waited for the node"
+            assert health.json()["status"] == "engine unavailable"
+            search = client.get("/search", params={"q": "الكتاب"})
+            assert search.status_code == 503 and is_stopped(pid), "waited for the node"
+            # A write started now waits the node out (its own, long timeout).
+            writer = threading.Thread(
+                target=lambda: written.extend(
+                    item.ok for item in engine.bulk(index, [Document(id="2", body="نص")])
+                )
+            )
+            writer.start()
+        writer.join()
+        assert written == [True]
+        engine.refresh(index)
+        assert client.get("/health").json()["documents"] == 2
+    finally:
+        engine.delete_index(index)
         engine.close()

@@ -65,6 +65,9 @@ class Engine(Protocol):
     def count(self, index: str) -> int:
         """Number of searchable documents."""
 
+    def quick_count(self, index: str) -> int:
+        """`count` answered within about HEALTH_TIMEOUT_SECONDS, or an error: for /health."""
+
     def verify_index(self, index: str) -> None:
         """Raise unless `index` carries the analysis and mappings this engine creates."""
 

@@ -3,6 +3,11 @@
 Subclasses (`elasticsearch.py`, `opensearch.py`) only build their official client and name its
 exception types; everything that goes over the wire is in `wire.py`, how bulk requests are cut,
 retried and split is in `bulk.py`, the reindex lease in `cluster_lease.py`.
+
+Three clients share the settings' URL and credentials but not their patience: `client` (bulk
+and admin calls: SEARCHER_REQUEST_TIMEOUT, SEARCHER_MAX_RETRIES), `search_client` (a reader is
+waiting: SEARCHER_SEARCH_TIMEOUT, at most one retry) and `probe_client` (/health: about a
+second, no retry), so a stalled node turns searches into quick 503s while a reindex waits it out.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,7 +34,7 @@ from searcher.engines.bulk import (
 )
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
 from searcher.lease import Holder, Lease
-from searcher.limits import BULK_REQUEST_BYTES
+from searcher.limits import BULK_REQUEST_BYTES, HEALTH_TIMEOUT_SECONDS
 from searcher.models import Document, SearchResponse
 from searcher.names import WRITER_SUFFIX, check_name
 from searcher.query import QueryPlan
@@ -73,11 +79,21 @@ class ClusterEngine:
         self.settings = settings
         self.analyzer = analyzer
         self.where = redact(settings.url)
-        self.client = self.make_client(settings)
+        self.client = self.make_client(settings, settings.request_timeout, settings.max_retries)
         self._targets: dict[str, WriteTarget] = {}
 
-    def make_client(self, settings: Settings) -> Any:
+    def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
         raise NotImplementedError
+
+    @cached_property
+    def search_client(self) -> Any:
+        return self.make_client(
+            self.settings, self.settings.search_timeout, self.settings.search_max_retries
+        )
+
+    @cached_property
+    def probe_client(self) -> Any:
+        return self.make_client(self.settings, HEALTH_TIMEOUT_SECONDS, 0)
 
     # -- error translation ----------------------------------------------------------------------
 
@@ -164,6 +180,9 @@ class ClusterEngine:
 
     def close(self) -> None:
         self.client.close()
+        for spare in ("search_client", "probe_client"):
+            if spare in self.__dict__:  # made on first use only
+                self.__dict__[spare].close()
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -314,7 +333,7 @@ class ClusterEngine:
         check_name(index)
         body = wire.prefix_body(pattern, size)
         response = self._call(
-            f"suggesting from {index!r}", self.client.search, index=index, body=body
+            f"suggesting from {index!r}", self.search_client.search, index=index, body=body
         )
         return [hit["_source"] for hit in response["hits"]["hits"]]
 
@@ -325,6 +344,12 @@ class ClusterEngine:
     def count(self, index: str) -> int:
         check_name(index)
         return int(self._call(f"counting {index!r}", self.client.count, index=index)["count"])
+
+    def quick_count(self, index: str) -> int:
+        """`count` within about HEALTH_TIMEOUT_SECONDS, no retry: for /health."""
+        check_name(index)
+        counted = self._call(f"counting {index!r}", self.probe_client.count, index=index)
+        return int(counted["count"])
 
     def verify_index(self, index: str) -> None:
         """Refuse `index` unless it carries the analysis and field mappings this engine creates.
@@ -375,11 +400,13 @@ class ClusterEngine:
         check_name(index)
         started = time.perf_counter()
         if plan.is_empty:
-            if not self.exists(index):
+            if not self._call("checking the index", self.search_client.indices.exists, index=index):
                 raise IndexNotFound(f"{self.name} at {self.where}: no index {index!r}")
             return SearchResponse(total=0, took_ms=0.0, hits=[])
         body = wire.search_body(plan, page, size, self.highlight_max_offset_key)
-        response = self._call(f"searching {index!r}", self.client.search, index=index, body=body)
+        response = self._call(
+            f"searching {index!r}", self.search_client.search, index=index, body=body
+        )
         total, hits = wire.parse_hits(dict(response))
         took = (time.perf_counter() - started) * 1000
         return SearchResponse(total=total, took_ms=round(took, 2), hits=hits)

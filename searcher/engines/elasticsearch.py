@@ -19,10 +19,10 @@ class ElasticsearchEngine(ClusterEngine):
     api_error = elasticsearch.ApiError
     highlight_max_offset_key = "max_analyzed_offset"
 
-    def make_client(self, settings: Settings) -> Any:
+    def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
         options: dict[str, Any] = {
-            "request_timeout": settings.request_timeout,
-            "max_retries": settings.max_retries,
+            "request_timeout": timeout,
+            "max_retries": retries,
             "retry_on_timeout": True,
             "connections_per_node": 16,  # the API and concurrent searches share one client
         }

@@ -18,10 +18,10 @@ class OpenSearchEngine(ClusterEngine):
     api_error = opensearchpy.TransportError
     highlight_max_offset_key = "max_analyzer_offset"  # OpenSearch's name for it (2.2+)
 
-    def make_client(self, settings: Settings) -> Any:
+    def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
         options: dict[str, Any] = {
-            "timeout": settings.request_timeout,
-            "max_retries": settings.max_retries,
+            "timeout": timeout,
+            "max_retries": retries,
             "retry_on_timeout": True,
             "pool_maxsize": 16,  # the API and concurrent searches share one client
         }
