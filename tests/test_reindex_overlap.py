@@ -96,10 +96,24 @@ def test_a_run_started_inside_another_is_refused_and_the_alias_keeps_its_analysi
         drop_generations(cluster, alias)
 
 
-def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*CLI, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+def _reindex_from_a_pipe(
+    name: str, data: Path, alias: str, first_lines: list[str]
+) -> subprocess.Popen[str]:
+    """`reindex -` fed only `first_lines` so far: mid-build and holding its lease, however fast
+    the machine, until the test sends the rest (`communicate`)."""
+    args = ["reindex", "-", "--format", "jsonl", "--index", alias, "--chunk-size", "50", "--json"]
+    run = subprocess.Popen(
+        [*CLI, *args],
+        env=cluster_cli_env(name, data),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    assert run.stdin is not None
+    run.stdin.write("".join(first_lines))
+    run.stdin.flush()
+    return run
 
 
 def _write_dump(path: Path, n: int) -> Path:
@@ -122,17 +136,19 @@ def _wait_for_checkpoint(path: Path, line: int) -> None:
 @pytest.mark.parametrize("name", ["opensearch", "elasticsearch"])
 def test_two_reindex_processes_on_one_alias(name: str, tmp_path: Path) -> None:
     alias, total = unique("race"), 4000
-    dump = _write_dump(tmp_path / "dump.jsonl", total)
+    lines = _write_dump(tmp_path / "dump.jsonl", total).read_text("utf-8").splitlines(True)
     first_data, second_data = tmp_path / "cron", tmp_path / "person"
-    args = ["reindex", str(dump), "--index", alias, "--chunk-size", "50", "--json"]
-    first = _start(args, cluster_cli_env(name, first_data))
+    first = _reindex_from_a_pipe(name, first_data, alias, lines[:2000])
     engine = open_engine(cluster_settings(name))
     try:
         _wait_for_checkpoint(first_data / "checkpoints" / f"{name}-{alias}.json", 200)
         second = subprocess.run(
-            [*CLI, *args], env=cluster_cli_env(name, second_data), capture_output=True, text=True
+            [*CLI, "reindex", str(tmp_path / "dump.jsonl"), "--index", alias, "--json"],
+            env=cluster_cli_env(name, second_data),
+            capture_output=True,
+            text=True,
         )
-        out, err = first.communicate(timeout=600)
+        out, err = first.communicate("".join(lines[2000:]), timeout=600)
         assert first.returncode == 0, err
         assert second.returncode == 1
         assert "another reindex of" in second.stderr and "--take-over" in second.stderr
@@ -199,17 +215,21 @@ def test_embedded_lease_is_a_lock_file_the_second_run_sees(embedded: Engine) -> 
 
 def test_a_killed_run_is_resumed_by_the_next_one_on_the_same_machine(tmp_path: Path) -> None:
     name, alias, total = "opensearch", unique("killed"), 3000
-    dump = _write_dump(tmp_path / "dump.jsonl", total)
+    lines = _write_dump(tmp_path / "dump.jsonl", total).read_text("utf-8").splitlines(True)
     data = tmp_path / "data"
-    args = ["reindex", str(dump), "--index", alias, "--chunk-size", "50", "--json"]
-    run = _start(args, cluster_cli_env(name, data))
+    run = _reindex_from_a_pipe(name, data, alias, lines[:2000])
     engine = open_engine(cluster_settings(name))
     try:
         _wait_for_checkpoint(data / "checkpoints" / f"{name}-{alias}.json", 300)
         run.send_signal(signal.SIGKILL)  # no cleanup at all: the lease stays behind, unexpired
         run.communicate()
+        args = ["reindex", "-", "--format", "jsonl", "--index", alias, "--json"]
         rerun = subprocess.run(
-            [*CLI, *args], env=cluster_cli_env(name, data), capture_output=True, text=True
+            [*CLI, *args],
+            input="".join(lines),
+            env=cluster_cli_env(name, data),
+            capture_output=True,
+            text=True,
         )
         assert rerun.returncode == 0, rerun.stderr
         assert json.loads(rerun.stdout)["resumed_from_line"] >= 300
