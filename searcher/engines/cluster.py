@@ -34,7 +34,7 @@ from searcher.engines.bulk import (
 )
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
 from searcher.lease import Holder, Lease
-from searcher.limits import BULK_REQUEST_BYTES, HEALTH_TIMEOUT_SECONDS
+from searcher.limits import BULK_REQUEST_BYTES, BULK_SECONDS_PER_MIB, HEALTH_TIMEOUT_SECONDS
 from searcher.models import Document, SearchResponse
 from searcher.names import WRITER_SUFFIX, check_name
 from searcher.query import QueryPlan
@@ -83,6 +83,10 @@ class ClusterEngine:
         self._targets: dict[str, WriteTarget] = {}
 
     def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
+        raise NotImplementedError
+
+    def bulk_request(self, body: bytes, timeout: float) -> Any:
+        """One `_bulk` call with `require_alias=true` and its own timeout (clients differ)."""
         raise NotImplementedError
 
     @cached_property
@@ -295,8 +299,9 @@ class ClusterEngine:
 
     def _sender(self) -> Sender:
         def request(body: bytes) -> list[dict[str, Any]]:
+            timeout = self.settings.request_timeout + BULK_SECONDS_PER_MIB * len(body) / 2**20
             try:
-                response = self.client.bulk(body=body, require_alias=True)
+                response = self.bulk_request(body, timeout)
             except self.connection_errors as error:
                 raise EngineUnavailable(
                     f"{self.name} at {self.where} became unreachable during bulk indexing "

@@ -33,3 +33,6 @@ class ElasticsearchEngine(ClusterEngine):
         if settings.ca_file:
             options["ca_certs"] = str(settings.ca_file)
         return elasticsearch.Elasticsearch(settings.url, **options)
+
+    def bulk_request(self, body: bytes, timeout: float) -> Any:
+        return self.client.options(request_timeout=timeout).bulk(body=body, require_alias=True)

@@ -34,3 +34,6 @@ class OpenSearchEngine(ClusterEngine):
             options["ca_certs"] = str(settings.ca_file)
             options["verify_certs"] = True
         return opensearchpy.OpenSearch(hosts=[settings.url], **options)
+
+    def bulk_request(self, body: bytes, timeout: float) -> Any:
+        return self.client.bulk(body=body, require_alias=True, request_timeout=timeout)
