@@ -251,7 +251,7 @@ def bench_engine(name: str, url: str, docs: list[Document], chunk: int, rounds: 
             started = time.perf_counter()
             engine.search(searched, plan)
             ours_ms.append((time.perf_counter() - started) * 1000)
-            body = wire.search_body(plan, 1, 10)
+            body = wire.search_body(plan, 1, 10, engine.highlight_max_offset_key)
             started = time.perf_counter()
             engine.client.search(index=searched, body=body)
             raw_ms.append((time.perf_counter() - started) * 1000)

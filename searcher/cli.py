@@ -13,16 +13,17 @@ from typing import Any
 
 import click
 import orjson
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from searcher import dump, vocalised
 from searcher.engines import Engine, open_engine
-from searcher.errors import SearcherError
+from searcher.errors import InvalidName, SearcherError
 from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
 from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE, MAX_REPLICAS, MAX_SHARDS
 from searcher.models import Hit, SearchResponse, Snippet
 from searcher.query import parse
-from searcher.reindex import Checkpoint, reindex
+from searcher.reindex import Checkpoint, checkpoint_path, reindex
 from searcher.settings import REFRESH_INTERVAL, Settings
 
 EXIT_REJECTS = 3  # `searcher index` finished, but some records went to the rejects file
@@ -46,6 +47,20 @@ class Utf8Text(click.ParamType):
                 f"not valid UTF-8 (an undecodable byte at position {error.start})", param, ctx
             )
         return str(value)
+
+
+class BadInput(click.ClickException):
+    """Input no engine could take (a name, a URL): one line, exit 2 like click's usage errors."""
+
+    exit_code = 2
+
+
+def _first_problem(error: ValidationError) -> str:
+    """The first setting that failed validation, as `--option/SEARCHER_OPTION: reason`."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "settings"
+    reason = first.get("ctx", {}).get("error") or first["msg"]
+    return f"--{field.replace('_', '-')}/SEARCHER_{field.upper()}: {reason}"
 
 
 def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -76,9 +91,14 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
         **kwargs: Any,
     ) -> Any:
         overrides = {"engine": engine, "index": index_name, "data_dir": data_dir, "url": url}
-        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        try:
+            settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        except ValidationError as error:
+            raise BadInput(_first_problem(error)) from None
         try:
             return command(settings=settings, **kwargs)
+        except InvalidName as error:
+            raise BadInput(str(error)) from error
         except SearcherError as error:
             raise click.ClickException(str(error)) from error
 
@@ -296,21 +316,29 @@ def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: 
     show_default=True,
     help="How many previous generations of the index to keep after the swap.",
 )
+@click.option(
+    "--take-over",
+    is_flag=True,
+    help="Take the alias's reindex lease from a run that died (on another machine, or before "
+    "its lease expired).",
+)
 @engine_options
 @layout_options
 def reindex_command(
-    settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool, keep: int
+    settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool, keep: int, take_over: bool
 ) -> None:
     """Rebuild --index from SOURCE with no downtime.
 
     Builds INDEX-<timestamp> (refresh off and no replicas while it loads; then --replicas and
-    --refresh-interval, with every replica allocated), checks its count, then points the alias
-    INDEX at it in one atomic step and prunes older generations.  Searches keep working
-    throughout.  If interrupted, run the same command again: it resumes from its checkpoint.
+    --refresh-interval, with every replica allocated), checks its count and its Arabic
+    analysis, then points the alias INDEX at it in one atomic step and prunes older
+    generations.  Searches keep working throughout.  One reindex per alias at a time: a second
+    one is refused while the first runs.  If interrupted, run the same command again: it
+    resumes from its checkpoint.
     """
     engine = open_engine(settings)
     checkpoint = Checkpoint.load(
-        settings.data_dir / "checkpoints" / f"{settings.engine}-{settings.index}.json",
+        checkpoint_path(settings.data_dir, settings.engine, settings.index),
         source=str(Path(spec.source).resolve()) if spec.source != "-" else "-",
     )
     run = DumpRun(settings, spec)
@@ -324,6 +352,8 @@ def reindex_command(
             chunk_size=chunk_size,
             keep=keep,
             on_chunk=run.progress,
+            lease_seconds=settings.reindex_lease_seconds,
+            take_over=take_over,
         )
     finally:
         run.close()

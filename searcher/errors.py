@@ -19,3 +19,16 @@ class IndexLocked(SearcherError):
 
 class ReadOnlyIndex(SearcherError):
     """The embedded data directory cannot be written here (a read-only mount, a replica)."""
+
+
+class InvalidName(SearcherError, ValueError):
+    """An index/alias name or an engine URL that no engine can take (the CLI exits 2).  A
+    ValueError too, so settings validation reports it like any bad value."""
+
+
+class LeaseHeld(SearcherError):
+    """Another reindex of the same alias is running (its lease is live)."""
+
+
+class LeaseLost(SearcherError):
+    """This reindex's lease was taken over; it must stop without touching the alias."""

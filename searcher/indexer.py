@@ -1,14 +1,19 @@
 """The indexing pipeline: records in, chunks to the engine, rejects kept aside, a report out.
 
-Memory stays bounded: records are read lazily and sent `chunk_size` at a time.  Nothing is lost
-quietly: a record the dump reader could not parse, and a document the engine refused, both go to
-the rejects file (JSON lines: line, id, reason, raw) and are counted in the report.
+Memory stays bounded: records are read lazily and sent `chunk_size` at a time, or sooner once a
+chunk holds BULK_REQUEST_BYTES (a few 20 MB bodies never sit in memory together).  Nothing is
+lost quietly: a record the dump reader could not parse, and a document the engine refused, both
+go to the rejects file (JSON lines: line, id, reason, raw) and are counted in the report.
+
+Counts are exact: before each chunk the engine says which of its ids exist already, and that
+answer, not the bulk response's "created"/"updated", decides what was replaced.  A request the
+client resent after a timeout comes back "updated" for documents it created itself.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -16,7 +21,8 @@ from typing import IO
 import orjson
 
 from searcher.dump import Reject
-from searcher.engines.base import Engine
+from searcher.engines.base import BulkItem, Engine
+from searcher.limits import BULK_REQUEST_BYTES
 from searcher.models import Document
 
 DEFAULT_CHUNK_SIZE = 500
@@ -76,6 +82,40 @@ class IndexReport:
         }
 
 
+@dataclass
+class Resend:
+    """A request an earlier run sent and never saw answered (it died waiting), so the engine may
+    hold any of its documents now.  Which ids existed before it, saved with it, stands in for
+    the engine's answer for its lines (up to `last_line`) when they are sent again."""
+
+    last_line: int
+    existing: set[str]
+
+    def covers(self, lines: Sequence[int]) -> bool:
+        return lines[0] <= self.last_line
+
+    def existing_before(
+        self, engine: Engine, index: str, lines: Sequence[int], chunk: Sequence[Document]
+    ) -> set[str]:
+        again = {doc.id for line, doc in zip(lines, chunk, strict=True) if line <= self.last_line}
+        rest = [doc.id for doc in chunk if doc.id not in again]
+        return (self.existing & again) | engine.existing_ids(index, rest)
+
+    def landed(self, lines: Sequence[int], items: Sequence[BulkItem]) -> None:
+        """The resent lines that landed exist for the chunks after this one."""
+        self.existing |= {
+            item.id
+            for line, item in zip(lines, items, strict=True)
+            if item.ok and line <= self.last_line
+        }
+
+
+def approx_bytes(doc: Document) -> int:
+    """A document's size in a bulk request, roughly (Arabic letters are two bytes of UTF-8)."""
+    extra = sum(len(str(value)) for value in (doc.model_extra or {}).values())
+    return 2 * (len(doc.title) + len(doc.body) + extra)
+
+
 def index_records(
     engine: Engine,
     index: str,
@@ -84,12 +124,14 @@ def index_records(
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_chunk: Callable[[IndexReport, int], None] | None = None,
-    before_chunk: Callable[[int], None] | None = None,
+    before_chunk: Callable[[int, set[str]], None] | None = None,
+    resend: Resend | None = None,
 ) -> IndexReport:
     """Send `records` to `engine` in chunks; returns counts.
 
     ``on_chunk(report_so_far, last_line)`` runs after each chunk is acknowledged: progress bars
-    and checkpoints hang off it.  ``before_chunk(n_docs)`` runs just before a chunk is sent.
+    and checkpoints hang off it.  ``before_chunk(last_line, existing)`` runs just before a chunk
+    is sent, with the ids that existed before it (a checkpoint saves them: see `Resend`).
     """
     # Writing through an alias writes to the index it points at: name that one in the report,
     # and never create an index under the alias's own name.
@@ -100,11 +142,20 @@ def index_records(
     engine.create_index(index)
     chunk: list[Document] = []
     lines: list[int] = []
+    chunk_bytes = 0
 
     def flush() -> None:
+        nonlocal chunk_bytes
+        if resend and resend.covers(lines):
+            existing = resend.existing_before(engine, index, lines, chunk)
+        else:
+            existing = engine.existing_ids(index, [doc.id for doc in chunk])
         if before_chunk:
-            before_chunk(len(chunk))
-        for line, doc, item in zip(lines, chunk, engine.bulk(index, chunk), strict=True):
+            before_chunk(lines[-1], existing)
+        items = engine.bulk(index, chunk, existing=existing)
+        if resend:
+            resend.landed(lines, items)
+        for line, doc, item in zip(lines, chunk, items, strict=True):
             if item.ok:
                 report.indexed += 1
                 report.replaced += item.replaced
@@ -117,6 +168,7 @@ def index_records(
             on_chunk(report, lines[-1])
         chunk.clear()
         lines.clear()
+        chunk_bytes = 0
 
     for line, record in records:
         if isinstance(record, Reject):
@@ -124,7 +176,8 @@ def index_records(
             continue
         chunk.append(record)
         lines.append(line)
-        if len(chunk) >= chunk_size:
+        chunk_bytes += approx_bytes(record)
+        if len(chunk) >= chunk_size or chunk_bytes >= BULK_REQUEST_BYTES:
             flush()
     if chunk:
         flush()

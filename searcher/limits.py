@@ -31,6 +31,10 @@ RERANK_WINDOW = 50
 HIGHLIGHT_MAX_ANALYZED_CHARS = 100_000
 SNIPPET_CHARS = 220
 
+# -- searches against a server engine ---------------------------------------------------------
+MAX_SEARCH_TIMEOUT_SECONDS = 60  # SEARCHER_SEARCH_TIMEOUT's ceiling; the default is 5
+HEALTH_TIMEOUT_SECONDS = 1  # /health answers within about this, whatever the engine does
+
 # -- records (dumps and the API) ----------------------------------------------------------------
 # Deeper nesting than this in a record's extra fields is refused: the JSON encoders give up near
 # 254 levels, and no real document needs more than a few.
@@ -56,6 +60,21 @@ MAX_HEADER_BYTES = 16 * 1024  # request line plus headers; more is a 400
 # Open connections plus requests in progress; beyond it new requests get a 503 at once.
 MAX_CONNECTIONS = 256
 MAX_ERROR_ECHO_CHARS = 80  # how much of a bad input a 422 message quotes back
+
+# -- indexing (dumps, bulk requests, reindex) ------------------------------------------------
+# Elasticsearch and OpenSearch refuse a longer _id (counted in UTF-8 bytes, not characters).
+MAX_ID_BYTES = 512
+# One bulk request carries at most this much JSON (as streaming_bulk's max_chunk_bytes); a larger
+# document goes alone.  Indexing pressure on a node defaults to 10% of its heap, and several
+# requests are in flight at once: 10 MB stays well inside a 1 GB node.
+BULK_REQUEST_BYTES = 10 * 1024 * 1024
+# A bulk request's timeout grows with its size: SEARCHER_REQUEST_TIMEOUT plus this per MiB.  A
+# node analyses Arabic text at a few MB/s (one 20 MB body took 34 s on a 2-core test node), and a
+# big document that outlasts a flat timeout is resent, and outlasts it again, until the run fails.
+BULK_SECONDS_PER_MIB = 5
+# A reindex's lease lives this long without a heartbeat (renewed every third of it while the run
+# lives); after that another run may take over without --take-over.  SEARCHER_REINDEX_LEASE_SECONDS.
+REINDEX_LEASE_SECONDS = 300
 
 # -- caching ----------------------------------------------------------------------------------
 CACHE_SECONDS = 60
@@ -106,6 +125,18 @@ DOCUMENTED = (
     ),
     Documented("SNIPPET_CHARS", "characters", "a snippet", "cut at a space, with …"),
     Documented(
+        "MAX_SEARCH_TIMEOUT_SECONDS",
+        "seconds",
+        "`SEARCHER_SEARCH_TIMEOUT` (default 5, at most one retry)",
+        "`serve` refuses to start",
+    ),
+    Documented(
+        "HEALTH_TIMEOUT_SECONDS",
+        "seconds",
+        "waiting for the engine in `/health` (no retry)",
+        "503 `engine unavailable`",
+    ),
+    Documented(
         "MAX_RECORD_DEPTH", "levels", "nesting in a record's fields", "rejected (422 in the API)"
     ),
     Documented(
@@ -142,6 +173,27 @@ DOCUMENTED = (
         "`--workers N` multiplies it",
     ),
     Documented("MAX_ERROR_ECHO_CHARS", "characters", "input quoted back in an error", "cut, …"),
+    Documented("MAX_ID_BYTES", "bytes", "a document's id, in UTF-8", "rejected with the reason"),
+    Documented(
+        "BULK_REQUEST_BYTES",
+        "bytes",
+        "one bulk request to Elasticsearch/OpenSearch (and a chunk in memory)",
+        "the next request; a bigger document goes alone",
+    ),
+    Documented(
+        "BULK_SECONDS_PER_MIB",
+        "seconds",
+        "added to a bulk request's timeout per MiB it carries",
+        "the request is resent (counts stay exact), then the run stops",
+        "`SEARCHER_REQUEST_TIMEOUT` is the base",
+    ),
+    Documented(
+        "REINDEX_LEASE_SECONDS",
+        "seconds",
+        "a reindex lease without a heartbeat",
+        "the next run takes it over",
+        "`SEARCHER_REINDEX_LEASE_SECONDS`",
+    ),
     Documented("CACHE_SECONDS", "seconds", "`Cache-Control` of `/search` and `/suggest`", "–"),
     Documented(
         "MAX_SHARDS", "", "`--shards` / `SEARCHER_SHARDS`", "usage error (exit 2) / refused"

@@ -8,11 +8,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from searcher.limits import MAX_RECORD_DEPTH
+from searcher.limits import MAX_ID_BYTES, MAX_RECORD_DEPTH
 
 _CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
-_CONTROLS = dict.fromkeys(_CONTROL_CHARS)
-_HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_CHARS) + "]")
+# Unicode's noncharacters, "for internal use": the engines' highlight tags are made of them
+# (engines/wire.py), so text must never carry one.  Private-use characters (U+E000-U+F8FF) are
+# text (legacy fonts put glyphs and verse markers there): they stay, and analysis splits on them.
+_NONCHARACTERS = [
+    *range(0xFDD0, 0xFDF0),
+    *(plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF)),
+]
+_NOT_TEXT = _CONTROL_CHARS + _NONCHARACTERS
+_CONTROLS = dict.fromkeys(_NOT_TEXT)
+_HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _NOT_TEXT) + "]")
 # A lone surrogate is a half of a UTF-16 pair: Python strings can hold one (JSON's "\\ud800"
 # escape makes one), but it is not text and cannot be stored, encoded or sent back.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -77,6 +85,17 @@ class Document(BaseModel):
             return value.strip()
         return value
 
+    @field_validator("id")
+    @classmethod
+    def _id_fits_the_engines(cls, value: str) -> str:
+        size = len(value.encode("utf-8", "surrogatepass"))  # a lone surrogate: _unicode_text
+        if size > MAX_ID_BYTES:
+            raise ValueError(
+                f"id is {size} bytes of UTF-8; Elasticsearch and OpenSearch take at most "
+                f"{MAX_ID_BYTES} bytes"
+            )
+        return value
+
     @field_validator("title", "body", mode="before")
     @classmethod
     def _text_or_empty(cls, value: Any) -> Any:
@@ -97,6 +116,7 @@ class Document(BaseModel):
     def _no_control_characters(cls, value: str) -> str:
         # NUL and other C0/C1 controls are never text; engines and terminals choke on them.
         # Tabs and newlines stay; so do bidi marks and joiners (the Arabic rules handle those).
+        # Noncharacters go too (see _NONCHARACTERS).
         return value.translate(_CONTROLS) if _HAS_CONTROL.search(value) else value
 
     @field_validator("tags", mode="before")

@@ -1,14 +1,19 @@
 """Zero-downtime reindexing from a dump.
 
-    NAME-<timestamp>  ← streamed bulk (bounded memory, 429s retried by the bulk helper),
-                        created with refresh off and no replicas (a bulk load, as advised)
-    → layout restored, refresh, replicas allocated (green) → count check
+    lease on NAME (one run per alias)
+    → NAME-<timestamp>, created with refresh off and no replicas (a bulk load, as advised)
+      ← streamed bulk (bounded memory)
+    → layout restored, refresh, replicas allocated (green) → exact count check → analysis check
     → one atomic alias swap NAME → NAME-<timestamp> → old indices pruned
 
 Readers search the alias, so they see the old index until the swap and the new one after it,
 never a half-built one.  After every acknowledged chunk a checkpoint records the physical index
 and the last dump line it holds; a rerun with the same dump resumes there instead of starting
 over (re-sending one chunk at most, which is harmless: documents are indexed by id).
+
+Why each step: the lease, because two runs on one alias pruned each other's generations; the
+exact count, because a resent request made the old arithmetic fail forever; the analysis check,
+because an index made any other way must never get the alias (issue #15).
 """
 
 from __future__ import annotations
@@ -17,17 +22,30 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from searcher.dump import Reject
 from searcher.engines.base import Engine
-from searcher.errors import SearcherError
-from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
+from searcher.errors import InvalidName, SearcherError
+from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, Resend, index_records
+from searcher.lease import Lease
+from searcher.limits import REINDEX_LEASE_SECONDS
 from searcher.models import Document
+from searcher.names import GENERATION_DIGITS, check_name
 
-_GENERATION = re.compile(r"\d{20}")
+_GENERATION = re.compile(rf"\d{{{GENERATION_DIGITS}}}")
+CHECKPOINT_VERSION = 2  # 2: in-flight requests saved with the ids that existed before them
+
+
+def checkpoint_path(data_dir: Path, engine: str, alias: str) -> Path:
+    """``DATA_DIR/checkpoints/ENGINE-ALIAS.json``, and never anywhere outside DATA_DIR."""
+    root = (data_dir / "checkpoints").resolve()
+    path = (root / f"{engine}-{check_name(alias)}.json").resolve()
+    if path.parent != root:
+        raise InvalidName(f"a checkpoint for {alias!r} would land outside {root}")
+    return path
 
 
 @dataclass
@@ -36,21 +54,24 @@ class Checkpoint:
 
     path: Path
     source: str
+    version: int = CHECKPOINT_VERSION
     index: str = ""
     line: int = 0
     indexed: int = 0
     replaced: int = 0
-    # Documents sent in a request whose answer never came (the run died waiting): the engine may
-    # or may not hold them.  `in_flight` is the request being sent now; on a resume it moves to
-    # `unconfirmed`, the slack the count check allows.
-    in_flight: int = 0
-    unconfirmed: int = 0
+    # The request being sent now (its last dump line; 0 when none) and which of its ids
+    # existed before it.  If the run dies waiting for the answer, the engine may hold any of
+    # that request's documents: the rerun resends it and counts from this, not from what the
+    # engine holds by then (see indexer.Resend).
+    in_flight_line: int = 0
+    in_flight_existing: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path, source: str) -> Checkpoint:
         if path.is_file():
             saved = json.loads(path.read_text())
-            if saved.get("source") == source:
+            # Another dump, or an older format (its counts cannot be trusted): start afresh.
+            if saved.get("source") == source and saved.get("version") == CHECKPOINT_VERSION:
                 return cls(path=path, **saved)
         return cls(path=path, source=source)
 
@@ -105,23 +126,61 @@ def reindex(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     keep: int = 0,
     on_chunk: Callable[[IndexReport, int], None] | None = None,
+    lease_seconds: float = REINDEX_LEASE_SECONDS,
+    take_over: bool = False,
 ) -> ReindexReport:
-    """Build a fresh index from `records`, then swap `alias` onto it atomically."""
+    """Build a fresh index from `records`, then swap `alias` onto it atomically.
+
+    Raises `LeaseHeld` (before touching anything) while another run holds the alias, unless
+    `take_over` says that run is dead.
+    """
+    check_name(alias)
+    lease = engine.lease(alias, seconds=lease_seconds, take_over=take_over)
+    try:
+        return _build_and_swap(
+            engine,
+            alias,
+            records,
+            rejects,
+            checkpoint,
+            lease=lease,
+            chunk_size=chunk_size,
+            keep=keep,
+            on_chunk=on_chunk,
+        )
+    finally:
+        lease.release()
+
+
+def _build_and_swap(
+    engine: Engine,
+    alias: str,
+    records: Iterable[tuple[int, Document | Reject]],
+    rejects: RejectsFile,
+    checkpoint: Checkpoint,
+    *,
+    lease: Lease,
+    chunk_size: int,
+    keep: int,
+    on_chunk: Callable[[IndexReport, int], None] | None,
+) -> ReindexReport:
     resumed = bool(checkpoint.index) and engine.exists(checkpoint.index)
-    if resumed:
-        checkpoint.unconfirmed += checkpoint.in_flight
-    else:
+    resend = None
+    if resumed and checkpoint.in_flight_line:
+        resend = Resend(checkpoint.in_flight_line, set(checkpoint.in_flight_existing))
+    if not resumed:
         checkpoint = Checkpoint(
             path=checkpoint.path, source=checkpoint.source, index=physical_name(engine, alias)
         )
         engine.create_index(checkpoint.index, bulk_load=True)
-    checkpoint.in_flight = 0
     checkpoint.save()
+    lease.renew(index=checkpoint.index)  # so a refused run's message can name it
     resumed_from = checkpoint.line
     carried_indexed, carried_replaced = checkpoint.indexed, checkpoint.replaced
 
-    def before_chunk(n_docs: int) -> None:
-        checkpoint.in_flight = n_docs
+    def before_chunk(last_line: int, existing: set[str]) -> None:
+        checkpoint.in_flight_line = last_line
+        checkpoint.in_flight_existing = sorted(existing)
         checkpoint.save()
 
     def after_chunk(so_far: IndexReport, last_line: int) -> None:
@@ -130,8 +189,9 @@ def reindex(
         checkpoint.line = last_line
         checkpoint.indexed = carried_indexed + so_far.indexed
         checkpoint.replaced = carried_replaced + so_far.replaced
-        checkpoint.in_flight = 0
+        checkpoint.in_flight_line, checkpoint.in_flight_existing = 0, []
         checkpoint.save()
+        lease.check()  # taken over meanwhile: stop before writing more
         if on_chunk:
             on_chunk(so_far, last_line)
 
@@ -144,21 +204,24 @@ def reindex(
         chunk_size=chunk_size,
         on_chunk=after_chunk,
         before_chunk=before_chunk,
+        resend=resend,
     )
     # Replicas and refresh as configured, and every copy allocated, before readers see it.
     engine.finish_bulk_load(checkpoint.index)
     indexed = carried_indexed + run.indexed
     replaced = carried_replaced + run.replaced
-    # Distinct ids the engine acknowledged creating.  A request that died unanswered may have
-    # created up to `unconfirmed` more: resent after the resume they came back as "updated".
-    expected = indexed - replaced
+    expected = indexed - replaced  # distinct ids: exact, resent requests included
     count = engine.count(checkpoint.index)
-    if not expected <= count <= expected + checkpoint.unconfirmed:
-        slack = f" (+ up to {checkpoint.unconfirmed} unconfirmed)" if checkpoint.unconfirmed else ""
+    if count != expected:
         raise SearcherError(
             f"count check failed for {checkpoint.index!r}: {count} documents searchable, "
-            f"{expected}{slack} expected; the alias {alias!r} was NOT moved (rerun to resume)"
+            f"{expected} expected; the alias {alias!r} was NOT moved (rerun to resume)"
         )
+    try:
+        engine.verify_index(checkpoint.index)
+    except SearcherError as error:
+        raise SearcherError(f"{error}; the alias {alias!r} was NOT moved") from None
+    lease.renew()  # still ours right before the swap, or LeaseLost: a take-over stops us here
     previous = engine.point_alias(alias, checkpoint.index)
     stale = [
         name

@@ -11,7 +11,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic import plurals as plural_table
-from searcher.limits import MAX_BODY_BYTES, MAX_REPLICAS, MAX_SHARDS
+from searcher.limits import (
+    MAX_BODY_BYTES,
+    MAX_REPLICAS,
+    MAX_SEARCH_TIMEOUT_SECONDS,
+    MAX_SHARDS,
+    REINDEX_LEASE_SECONDS,
+)
+from searcher.names import check_name, check_url
 
 EngineName = Literal["embedded", "elasticsearch", "opensearch"]
 TIME_VALUE = r"^[0-9]+(ms|s|m|h)$"  # a duration as the engines write it
@@ -44,6 +51,7 @@ class Settings(BaseSettings):
     username: str | None = None
     password: SecretStr | None = None
     ca_file: Path | None = None
+    # Bulk indexing and admin calls: patient, a reindex would rather wait out a slow node.
     request_timeout: float = 30.0
     max_retries: int = 3
 
@@ -60,6 +68,11 @@ class Settings(BaseSettings):
     shard_timeout: str = Field("1m", pattern=TIME_VALUE)
     # How long `reindex` waits for the restored replicas to be allocated before the alias swap.
     allocation_timeout: float = Field(600.0, gt=0)
+    # Searches (the API, `searcher search`): a reader is waiting, so fail fast (a 503) rather
+    # than queue behind a stalled node: a short timeout and at most one retry.
+    search_timeout: float = Field(default=5.0, gt=0, le=MAX_SEARCH_TIMEOUT_SECONDS)
+    search_max_retries: int = Field(default=1, ge=0, le=1)
+    reindex_lease_seconds: float = Field(default=REINDEX_LEASE_SECONDS, gt=0)
 
     # HTTP API: browser origins allowed to call it (comma separated), and the key that unlocks
     # the write endpoints (no key: no write endpoints at all).
@@ -89,6 +102,22 @@ class Settings(BaseSettings):
                 value = ",".join(sorted(value) if isinstance(value, frozenset) else value)
             out[f"SEARCHER_{name.upper()}"] = str(value)
         return out
+
+    @field_validator("index")
+    @classmethod
+    def _usable_name(cls, value: str) -> str:
+        return check_name(value)
+
+    @field_validator("url")
+    @classmethod
+    def _usable_url(cls, value: str) -> str:
+        # One node, or several comma separated (a cluster): each must be a usable URL.
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not parts:
+            return check_url(value)  # names the empty value in its message
+        for part in parts:
+            check_url(part)
+        return value
 
     @field_validator("arabic_disable", "cors_origins", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,3 +96,27 @@ def opensearch(opensearch_url: str) -> Iterator[Engine]:
 def server_engine(request: pytest.FixtureRequest) -> Engine:
     """Elasticsearch, then OpenSearch: both run the production template."""
     return request.getfixturevalue(request.param)
+
+
+def cluster_settings(name: str, **overrides: Any) -> Settings:
+    """Settings for the real `name` test node."""
+    return Settings(engine=name, url=engine_url(name), **overrides)
+
+
+@pytest.fixture(params=SERVER_ENGINES)
+def cluster(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A fresh client (its own settings, its own connections) to each real node in turn."""
+    engine = open_engine(cluster_settings(request.param))
+    yield engine
+    engine.close()
+
+
+def cluster_cli_env(name: str, data: Path, **extra: str) -> dict[str, str]:
+    """The environment for a `searcher` subprocess on the real `name` node, data in `data`."""
+    return {
+        **os.environ,
+        "SEARCHER_ENGINE": name,
+        "SEARCHER_URL": engine_url(name),
+        "SEARCHER_DATA_DIR": str(data),
+        **extra,
+    }

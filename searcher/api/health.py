@@ -24,7 +24,7 @@ class Health(BaseModel):
 async def health(service: ServiceDep) -> Response:
     about = {"engine": service.engine.name, "index": service.index}
     try:
-        count = await run_in(service.lanes.health, service.engine.count, service.index)
+        count = await run_in(service.lanes.health, service.engine.quick_count, service.index)
     except IndexNotFound:
         return _json({"status": "no index", **about}, 503)
     except SearcherError:

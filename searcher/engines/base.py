@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from searcher.arabic import Token
+from searcher.lease import Holder, Lease
 from searcher.models import Document, SearchResponse
 from searcher.query import QueryPlan
 
@@ -47,8 +48,17 @@ class Engine(Protocol):
     def exists(self, index: str) -> bool:
         """Does this index or alias exist?"""
 
-    def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
-        """Index (insert or replace by id) one chunk; one item per document, in order."""
+    def existing_ids(self, index: str, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` are in `index` right now, writes not yet refreshed included."""
+
+    def bulk(
+        self, index: str, docs: Sequence[Document], *, existing: set[str] | None = None
+    ) -> list[BulkItem]:
+        """Index (insert or replace by id) one chunk; one item per document, in order.
+
+        An item is `replaced` when its id was in `existing` (the ids present before this call;
+        looked up when not given) or landed earlier in this chunk.  Never writes anywhere but
+        an existing index: a target deleted meanwhile raises `IndexNotFound`."""
 
     def delete_document(self, index: str, doc_id: str) -> bool:
         """Remove one document by id; False if there was none."""
@@ -62,6 +72,18 @@ class Engine(Protocol):
 
     def count(self, index: str) -> int:
         """Number of searchable documents."""
+
+    def quick_count(self, index: str) -> int:
+        """`count` answered within about HEALTH_TIMEOUT_SECONDS, or an error: for /health."""
+
+    def verify_index(self, index: str) -> None:
+        """Raise unless `index` carries the analysis and mappings this engine creates."""
+
+    def lease(
+        self, alias: str, *, seconds: float, take_over: bool = False, holder: Holder | None = None
+    ) -> Lease:
+        """The one-reindex-at-a-time lease on `alias` (`searcher.lease`); `LeaseHeld` if another
+        live run has it."""
 
     def search(
         self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10

@@ -1,24 +1,42 @@
 """`ClusterEngine`: the Engine protocol over an Elasticsearch-compatible REST API.
 
-Subclasses (`elasticsearch.py`, `opensearch.py`) only build their official client and name
-its exception types and bulk helper; everything that goes over the wire is in `wire.py`.
+Subclasses (`elasticsearch.py`, `opensearch.py`) only build their official client and name its
+exception types; everything that goes over the wire is in `wire.py`, how bulk requests are cut,
+retried and split is in `bulk.py`, the reindex lease in `cluster_lease.py`.
+
+Three clients share the settings' URL and credentials but not their patience: `client` (bulk
+and admin calls: SEARCHER_REQUEST_TIMEOUT, SEARCHER_MAX_RETRIES), `search_client` (a reader is
+waiting: SEARCHER_SEARCH_TIMEOUT, at most one retry) and `probe_client` (/health: about a
+second, no retry), so a stalled node turns searches into quick 503s while a reindex waits it out.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 from searcher.arabic import ArabicAnalyzer, Token
 from searcher.engines import template, wire
 from searcher.engines.base import BulkItem
+from searcher.engines.bulk import (
+    Encoded,
+    Refusal,
+    RequestRefused,
+    Sender,
+    TargetGone,
+    refusal_of_exception,
+)
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
+from searcher.lease import Holder, Lease
+from searcher.limits import BULK_REQUEST_BYTES, BULK_SECONDS_PER_MIB, HEALTH_TIMEOUT_SECONDS
 from searcher.models import Document, SearchResponse
+from searcher.names import WRITER_SUFFIX, check_name
 from searcher.query import QueryPlan
 from searcher.settings import Settings
 
@@ -30,7 +48,6 @@ BULK_CONCURRENCY = 2
 BULK_MIN_PART = 50  # smaller chunks go as one request
 # Statuses of a bulk item whose shard is not available right now (503: no active primary after
 # the request's `timeout`): the document is fine, the cluster is not.  Never a reject.
-UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 BULK_LOAD_REFRESH = "-1"  # no periodic refresh while an index is first loaded
 HEALTH_POLL_S = 0.5  # between cluster-health checks while replicas are being allocated
 
@@ -43,26 +60,48 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+@dataclass(frozen=True)
+class WriteTarget:
+    """Where a name's bulk writes go: `alias` (always an alias, so `require_alias` holds) and
+    the concrete `index` behind it, for id lookups."""
+
+    alias: str
+    index: str
+
+
 class ClusterEngine:
     name: ClassVar[str]
-    # Set by subclasses: exception classes and the client's streaming_bulk helper.
+    # Set by subclasses: exception classes, and the highlight request's name for its bound
+    # (Elasticsearch: max_analyzed_offset; OpenSearch 2.x: max_analyzer_offset).
     not_found_error: ClassVar[type[Exception]]
+    conflict_error: ClassVar[type[Exception]]
     connection_errors: ClassVar[tuple[type[Exception], ...]]
     api_error: ClassVar[type[Exception]]
-    streaming_bulk: ClassVar[Callable[..., Any]]
+    highlight_max_offset_key: ClassVar[str]
 
     def __init__(self, settings: Settings, analyzer: ArabicAnalyzer) -> None:
         self.settings = settings
         self.analyzer = analyzer
         self.where = ", ".join(redact(url) for url in settings.urls)
-        self.client = self.make_client(settings)
+        self.client = self.make_client(settings, settings.request_timeout, settings.max_retries)
+        self._targets: dict[str, WriteTarget] = {}
 
-    def make_client(self, settings: Settings) -> Any:
+    def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
         raise NotImplementedError
 
-    def bulk_params(self) -> dict[str, Any]:
-        """Query parameters of each bulk request: how long it waits for an unavailable shard."""
-        return {"timeout": self.settings.shard_timeout}
+    def bulk_request(self, body: bytes, timeout: float) -> Any:
+        """One `_bulk` call with `require_alias=true` and its own timeout (clients differ)."""
+        raise NotImplementedError
+
+    @cached_property
+    def search_client(self) -> Any:
+        return self.make_client(
+            self.settings, self.settings.search_timeout, self.settings.search_max_retries
+        )
+
+    @cached_property
+    def probe_client(self) -> Any:
+        return self.make_client(self.settings, HEALTH_TIMEOUT_SECONDS, 0)
 
     # -- error translation ----------------------------------------------------------------------
 
@@ -81,11 +120,9 @@ class ClusterEngine:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    def create_index(self, index: str, *, bulk_load: bool = False) -> None:
-        if self.exists(index):
-            return
+    def _index_body(self, *, bulk_load: bool = False) -> dict[str, Any]:
         settings = self.settings
-        body = template.index_body(
+        return template.index_body(
             self.analyzer,
             shards=settings.shards,
             # Loading into replicas indexes every document once per copy; copying the finished
@@ -93,6 +130,11 @@ class ClusterEngine:
             replicas=0 if bulk_load else settings.replicas,
             refresh_interval=BULK_LOAD_REFRESH if bulk_load else settings.refresh_interval,
         )
+
+    def create_index(self, index: str, *, bulk_load: bool = False) -> None:
+        if self.exists(index):
+            return
+        body = self._index_body(bulk_load=bulk_load)
         try:
             self._call(
                 f"creating index {index!r}", self.client.indices.create, index=index, body=body
@@ -147,29 +189,39 @@ class ClusterEngine:
             time.sleep(HEALTH_POLL_S)
 
     def delete_index(self, index: str) -> None:
+        check_name(index)
+        self._targets.pop(index, None)
         self._call(
             f"deleting {index!r}", self.client.indices.delete, index=index, ignore_unavailable=True
         )
 
     def exists(self, index: str) -> bool:
+        check_name(index)
         return bool(self._call("checking the index", self.client.indices.exists, index=index))
 
     def indices(self, prefix: str) -> list[str]:
+        check_name(prefix)
         found = self._call(
             "listing indices", self.client.indices.get, index=f"{prefix}*", ignore_unavailable=True
         )
         return sorted(found)
 
-    def alias_targets(self, alias: str) -> list[str]:
+    def _aliases(self, alias: str) -> dict[str, dict[str, Any]]:
+        """{index: that index's settings for `alias`} for every index `alias` points at."""
+        check_name(alias)
         try:
             found = self._call(
                 f"reading alias {alias!r}", self.client.indices.get_alias, name=alias
             )
         except IndexNotFound:
-            return []
-        return sorted(found)
+            return {}
+        return {index: entry["aliases"].get(alias, {}) for index, entry in dict(found).items()}
+
+    def alias_targets(self, alias: str) -> list[str]:
+        return sorted(self._aliases(alias))
 
     def point_alias(self, alias: str, index: str) -> list[str]:
+        check_name(index)
         current = self.alias_targets(alias)
         alias_is_index = not current and self.exists(alias)
         actions = wire.alias_actions(alias, index, current, alias_is_index)
@@ -182,98 +234,148 @@ class ClusterEngine:
 
     def close(self) -> None:
         self.client.close()
+        for spare in ("search_client", "probe_client"):
+            if spare in self.__dict__:  # made on first use only
+                self.__dict__[spare].close()
 
     # -- writing --------------------------------------------------------------------------------
 
-    def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
-        """One chunk, sent as BULK_CONCURRENCY requests at once (429s retried with backoff).
+    def _write_target(self, name: str) -> WriteTarget:
+        """The alias `name`'s writes go through, resolved once per engine.
 
-        A document the engine refuses is a failed item (it goes to the rejects file).  A request
-        the engine never answered (node down, connection cut) is NOT: that raises, so the
-        checkpoint stays before this chunk and a rerun sends it again.
+        Writes always name an alias and carry `require_alias=true`: were the index deleted
+        mid-run (another run's prune, a person), the engine answers 404 instead of quietly
+        auto-creating an index of that name with default mappings and no Arabic analysis.  A
+        concrete index gets a hidden writer alias of its own (`NAME.writer`) for this.
+        """
+        if name in self._targets:
+            return self._targets[name]
+        aliases = self._aliases(name)
+        if len(aliases) == 1:
+            target = WriteTarget(name, next(iter(aliases)))
+        elif aliases:
+            writers = [index for index, entry in aliases.items() if entry.get("is_write_index")]
+            if len(writers) != 1:
+                raise SearcherError(
+                    f"{self.name} at {self.where}: alias {name!r} points at {len(aliases)} "
+                    f"indices ({', '.join(sorted(aliases))}) and none is its write index, so "
+                    "there is no write index to send documents to; rebuild it onto one index "
+                    "with `searcher reindex`, or mark one with is_write_index"
+                )
+            target = WriteTarget(name, writers[0])
+        elif self.exists(name):
+            writer = f"{name}{WRITER_SUFFIX}"
+            if name not in self._aliases(writer):
+                action = {"add": {"index": name, "alias": writer, "is_hidden": True}}
+                self._call(
+                    f"adding the writer alias of {name!r}",
+                    self.client.indices.update_aliases,
+                    body={"actions": [action]},
+                )
+            target = WriteTarget(writer, name)
+        else:
+            raise self._gone(name)
+        self._targets[name] = target
+        return target
+
+    def existing_ids(self, index: str, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` are in `index` right now (a realtime mget: unrefreshed writes count)."""
+        if not ids:
+            return set()
+        lookup = self._write_target(index).index
+        try:
+            response = self._call(
+                f"looking up ids in {index!r}",
+                self.client.mget,
+                index=lookup,
+                body={"ids": list(ids)},
+                _source=False,
+            )
+        except IndexNotFound:
+            raise self._gone(index) from None
+        return {doc["_id"] for doc in response["docs"] if doc.get("found")}
+
+    def bulk(
+        self, index: str, docs: Sequence[Document], *, existing: set[str] | None = None
+    ) -> list[BulkItem]:
+        """One chunk, sent as BULK_CONCURRENCY parts at once (see `bulk.Sender` for how each part
+        is cut into requests, retried and split).
+
+        `replaced` comes from `existing`, the ids present before this call (looked up now when
+        not given), never from the engine's "updated": a request the client resent after a
+        timeout comes back "updated" although this call created those documents.  A document
+        the engine refuses is a failed item (it goes to the rejects file).  A request the engine
+        never answered (node down, connection cut) is NOT: that raises, so the checkpoint stays
+        before this chunk and a rerun sends it again.
         """
         docs = list(docs)
+        if not docs:
+            return []
+        target = self._write_target(index)
+        if existing is None:
+            existing = self.existing_ids(index, [doc.id for doc in docs])
+        encoded = [
+            Encoded.of(position, target.alias, doc.id, doc.source())
+            for position, doc in enumerate(docs)
+        ]
         n_parts = min(BULK_CONCURRENCY, max(1, len(docs) // BULK_MIN_PART))
-        if n_parts == 1:
-            return self._bulk_part(index, docs)
-        # Split by id, not by position: every copy of an id travels in the same request, in
-        # dump order, so "the last one wins" holds even with requests in flight together.
-        slots: list[list[int]] = [[] for _ in range(n_parts)]
+        # Split by id, not by position: every copy of an id travels in the same part, in dump
+        # order, so "the last one wins" holds even with parts in flight together.
+        parts: list[list[Encoded]] = [[] for _ in range(n_parts)]
+        for doc, enc in zip(docs, encoded, strict=True):
+            parts[hash(doc.id) % n_parts].append(enc)
+        sender = self._sender()
+        outcome: dict[int, str | None] = {}
+        try:
+            with ThreadPoolExecutor(n_parts) as pool:
+                for part_outcome in pool.map(sender.send, parts):  # re-raises a part's failure
+                    outcome |= part_outcome
+        except TargetGone:
+            raise self._gone(index) from None
+        items, landed = [], set(existing)
         for position, doc in enumerate(docs):
-            slots[hash(doc.id) % n_parts].append(position)
-        results: list[BulkItem | None] = [None] * len(docs)
-        with ThreadPoolExecutor(n_parts) as pool:
-            # map re-raises the first failure of any part.
-            done = pool.map(lambda slot: self._bulk_part(index, [docs[i] for i in slot]), slots)
-            for slot, items in zip(slots, done, strict=True):
-                for position, item in zip(slot, items, strict=True):
-                    results[position] = item
-        return [item for item in results if item is not None]
+            error = outcome[position]
+            items.append(BulkItem(doc.id, error is None, doc.id in landed, error))
+            if error is None:
+                landed.add(doc.id)
+        return items
 
-    def _bulk_part(self, index: str, docs: list[Document]) -> list[BulkItem]:
-        items = []
-        results = type(self).streaming_bulk(
-            self.client,
-            wire.bulk_actions(index, docs),
-            chunk_size=max(1, len(docs)),
+    def _gone(self, index: str) -> IndexNotFound:
+        self._targets.pop(index, None)
+        return IndexNotFound(
+            f"{self.name} at {self.where}: no index {index!r} to write to (deleted while it was "
+            "being written, or never created); nothing was created in its place"
+        )
+
+    def _sender(self) -> Sender:
+        def request(body: bytes) -> list[dict[str, Any]]:
+            timeout = self.settings.request_timeout + BULK_SECONDS_PER_MIB * len(body) / 2**20
+            try:
+                response = self.bulk_request(body, timeout)
+            except self.connection_errors as error:
+                raise EngineUnavailable(
+                    f"{self.name} at {self.where} became unreachable during bulk indexing "
+                    f"({type(error).__name__}); rerun to resume"
+                ) from None
+            except self.api_error as error:
+                raise RequestRefused(self._refusal_of(error)) from None
+            return [next(iter(item.values())) for item in response["items"]]
+
+        return Sender(
+            request,
+            max_bytes=BULK_REQUEST_BYTES,
             max_retries=BULK_MAX_RETRIES,
             initial_backoff=BULK_INITIAL_BACKOFF,
-            raise_on_error=False,
-            raise_on_exception=True,
-            **self.bulk_params(),
+            describe=f"{self.name} at {self.where}",
         )
-        unavailable = []
-        try:
-            for ok, item in results:
-                result = next(iter(item.values()))
-                doc_id = str(result.get("_id"))
-                if ok:
-                    items.append(BulkItem(doc_id, True, replaced=result.get("result") == "updated"))
-                elif result.get("status") in UNAVAILABLE_STATUSES:
-                    unavailable.append(wire.bulk_error(item))
-                else:
-                    items.append(BulkItem(doc_id, False, error=wire.bulk_error(item)))
-        except self.connection_errors as error:
-            raise EngineUnavailable(
-                f"{self.name} at {self.where} became unreachable during bulk indexing "
-                f"({type(error).__name__}); rerun to resume"
-            ) from None
-        except self.api_error as error:
-            raise SearcherError(
-                f"{self.name} at {self.where} refused a bulk request: {error}"
-            ) from None
-        if unavailable:
-            # Not the documents' fault: stop before the checkpoint moves past this chunk.
-            raise EngineUnavailable(
-                f"{self.name} at {self.where}: {len(unavailable)} documents met a shard that is "
-                f"not available (a node down or restarting?): {unavailable[0]}; nothing was "
-                "rejected: rerun to resume once the cluster is back"
-            )
-        return self._in_request_order(items, docs)
 
-    def _in_request_order(self, items: list[BulkItem], docs: list[Document]) -> list[BulkItem]:
-        """One answer per document, in the documents' order.
-
-        The helper yields the answers of items it retried after a 429 last, and with several
-        shards some of a request's shard requests can be refused while the others are applied.
-        The copies of one id go to one shard, so they stay in their order (created, then
-        updated): the n-th answer for an id belongs to that id's n-th document.
-        """
-        by_id: dict[str, deque[BulkItem]] = defaultdict(deque)
-        for item in items:
-            by_id[item.id].append(item)
-        try:
-            ordered = [by_id[doc.id].popleft() for doc in docs]
-        except IndexError:
-            ordered = []
-        if len(ordered) != len(docs) or len(items) != len(docs):
-            raise SearcherError(
-                f"{self.name} at {self.where} answered a bulk request with {len(items)} results "
-                f"for {len(docs)} documents"
-            )
-        return ordered
+    def _refusal_of(self, error: Exception) -> Refusal:
+        status = int(getattr(error, "status_code", 0) or 0)
+        info, kind = getattr(error, "info", None), str(getattr(error, "error", ""))
+        return refusal_of_exception(status, info, kind)
 
     def delete_document(self, index: str, doc_id: str) -> bool:
+        check_name(index)
         try:
             self._call(
                 f"deleting {doc_id!r}", self.client.delete, index=index, id=doc_id, refresh=True
@@ -283,30 +385,83 @@ class ClusterEngine:
         return True
 
     def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
+        check_name(index)
         body = wire.prefix_body(pattern, size)
         response = self._call(
-            f"suggesting from {index!r}", self.client.search, index=index, body=body
+            f"suggesting from {index!r}", self.search_client.search, index=index, body=body
         )
         return [hit["_source"] for hit in response["hits"]["hits"]]
 
     def refresh(self, index: str) -> None:
+        check_name(index)
         self._call(f"refreshing {index!r}", self.client.indices.refresh, index=index)
 
     def count(self, index: str) -> int:
+        check_name(index)
         return int(self._call(f"counting {index!r}", self.client.count, index=index)["count"])
+
+    def quick_count(self, index: str) -> int:
+        """`count` within about HEALTH_TIMEOUT_SECONDS, no retry: for /health."""
+        check_name(index)
+        counted = self._call(f"counting {index!r}", self.probe_client.count, index=index)
+        return int(counted["count"])
+
+    def verify_index(self, index: str) -> None:
+        """Refuse `index` unless it carries the analysis and field mappings this engine creates.
+
+        The last check before a reindex points the alias at an index: an index made any other
+        way (an auto-create, another tool) has default mappings and no Arabic analysis, and
+        every search through the alias would quietly find nothing.
+        """
+        check_name(index)
+        expected = self._index_body()
+        settings = self._call(f"reading {index!r}", self.client.indices.get_settings, index=index)
+        mappings = self._call(f"reading {index!r}", self.client.indices.get_mapping, index=index)
+        ((_, found_settings),) = dict(settings).items()
+        ((_, found_mappings),) = dict(mappings).items()
+        analysis = found_settings["settings"]["index"].get("analysis", {})
+        if _as_strings(analysis) != _as_strings(expected["settings"]["analysis"]):
+            raise SearcherError(
+                f"{self.name} at {self.where}: {index!r} lacks the Arabic analysis searcher "
+                "creates indices with (made some other way, e.g. auto-created by a write)"
+            )
+        if _as_strings(found_mappings["mappings"]) != _as_strings(expected["mappings"]):
+            raise SearcherError(
+                f"{self.name} at {self.where}: {index!r} maps its fields differently from the "
+                "indices searcher creates"
+            )
+
+    def lease(
+        self,
+        alias: str,
+        *,
+        seconds: float,
+        take_over: bool = False,
+        holder: Holder | None = None,
+    ) -> Lease:
+        """The reindex lease on `alias` (see `cluster_lease`)."""
+        from searcher.engines.cluster_lease import ClusterLease
+
+        check_name(alias)
+        return ClusterLease.acquire(
+            self, alias, seconds=seconds, take_over=take_over, holder=holder or Holder()
+        )
 
     # -- reading --------------------------------------------------------------------------------
 
     def search(
         self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10
     ) -> SearchResponse:
+        check_name(index)
         started = time.perf_counter()
         if plan.is_empty:
-            if not self.exists(index):
+            if not self._call("checking the index", self.search_client.indices.exists, index=index):
                 raise IndexNotFound(f"{self.name} at {self.where}: no index {index!r}")
             return SearchResponse(total=0, took_ms=0.0, hits=[])
-        body = wire.search_body(plan, page, size)
-        response = self._call(f"searching {index!r}", self.client.search, index=index, body=body)
+        body = wire.search_body(plan, page, size, self.highlight_max_offset_key)
+        response = self._call(
+            f"searching {index!r}", self.search_client.search, index=index, body=body
+        )
         total, hits = wire.parse_hits(dict(response), self.analyzer)
         partial, shards = wire.shard_counts(dict(response))
         took = (time.perf_counter() - started) * 1000
@@ -318,6 +473,7 @@ class ClusterEngine:
         """The engine's `_analyze` with our analyzer (from `index`, or defined inline)."""
         analyzer_name = "arabic_light" if stemmed else "arabic_exact"
         if index:
+            check_name(index)
             body: dict[str, Any] = {"analyzer": analyzer_name, "text": text}
         else:
             analysis = template.analysis_settings(self.analyzer)
@@ -333,3 +489,14 @@ class ClusterEngine:
             Token(t["token"], t["start_offset"], t["end_offset"], t["position"])
             for t in response["tokens"]
         ]
+
+
+def _as_strings(value: Any) -> Any:
+    """Settings as the engines answer them: every scalar a string (`1`, `true` → "1", "true")."""
+    if isinstance(value, dict):
+        return {key: _as_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_strings(item) for item in value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)

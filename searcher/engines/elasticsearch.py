@@ -6,7 +6,6 @@ from typing import Any
 
 import elastic_transport
 import elasticsearch
-from elasticsearch import helpers
 
 from searcher.engines.cluster import ClusterEngine
 from searcher.settings import Settings
@@ -16,13 +15,14 @@ class ElasticsearchEngine(ClusterEngine):
     name = "elasticsearch"
     not_found_error = elasticsearch.NotFoundError
     connection_errors = (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout)
+    conflict_error = elasticsearch.ConflictError
     api_error = elasticsearch.ApiError
-    streaming_bulk = staticmethod(helpers.streaming_bulk)
+    highlight_max_offset_key = "max_analyzed_offset"
 
-    def make_client(self, settings: Settings) -> Any:
+    def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
         options: dict[str, Any] = {
-            "request_timeout": settings.request_timeout,
-            "max_retries": settings.max_retries,
+            "request_timeout": timeout,
+            "max_retries": retries,
             "retry_on_timeout": True,
             "connections_per_node": 16,  # the API and concurrent searches share one client
         }
@@ -33,3 +33,10 @@ class ElasticsearchEngine(ClusterEngine):
         if settings.ca_file:
             options["ca_certs"] = str(settings.ca_file)
         return elasticsearch.Elasticsearch(settings.urls, **options)
+
+    def bulk_request(self, body: bytes, timeout: float) -> Any:
+        # `timeout` (the client's patience) and the server's `timeout` query parameter (how long
+        # a document waits for an unavailable shard) are two different things.
+        return self.client.options(request_timeout=timeout).bulk(
+            body=body, require_alias=True, timeout=self.settings.shard_timeout
+        )

@@ -38,9 +38,12 @@ import tantivy
 
 from searcher.arabic import ArabicAnalyzer, Token
 from searcher.engines.base import BulkItem
+from searcher.engines.file_lease import FileLease
 from searcher.engines.readonly import ReadOnlyView, writable
 from searcher.errors import IndexLocked, IndexNotFound, ReadOnlyIndex, SearcherError
+from searcher.lease import Holder, Lease
 from searcher.models import Document, Hit, SearchResponse
+from searcher.names import check_name
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import python_snippet, to_html
 
@@ -127,10 +130,10 @@ class EmbeddedEngine:
     # -- names ----------------------------------------------------------------------------------
 
     def _index_dir(self, name: str) -> Path:
-        return self.data_dir / "indices" / name
+        return self.data_dir / "indices" / check_name(name)
 
     def _alias_file(self, alias: str) -> Path:
-        return self.data_dir / "aliases" / alias
+        return self.data_dir / "aliases" / check_name(alias)
 
     def _resolve(self, name: str) -> str:
         """An alias resolves to its index; a plain index name to itself."""
@@ -251,6 +254,7 @@ class EmbeddedEngine:
         return (self._index_dir(self._resolve(index)) / "meta.json").is_file()
 
     def indices(self, prefix: str) -> list[str]:
+        check_name(prefix)
         root = self.data_dir / "indices"
         if not root.is_dir():
             return []
@@ -320,6 +324,9 @@ class EmbeddedEngine:
                 self._writers[physical] = writer
         return self._writers[physical]
 
+    def existing_ids(self, index: str, ids: Sequence[str]) -> set[str]:
+        return self._existing_ids(self._resolve(index), list(ids)) if ids else set()
+
     def _existing_ids(self, physical: str, ids: list[str]) -> set[str]:
         searcher = self._searcher(physical)
         query = tantivy.Query.term_set_query(self.schema, "id", ids)
@@ -337,7 +344,9 @@ class EmbeddedEngine:
         return out
 
     @_writes
-    def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
+    def bulk(
+        self, index: str, docs: Sequence[Document], *, existing: set[str] | None = None
+    ) -> list[BulkItem]:
         physical = self._resolve(index)
         # Every document is encoded before any is written: one that cannot be fails the call
         # with nothing of it written.
@@ -345,14 +354,18 @@ class EmbeddedEngine:
         writer = self._writer(physical)
         items = []
         try:
-            seen = self._existing_ids(physical, [doc.id for doc in docs]) if docs else set()
+            # What is in the index now decides what to delete first (tantivy has no upsert);
+            # what existed before the caller's request (`existing`, which a resumed reindex
+            # knows better than the index does) decides what counts as replaced.
+            present = self._existing_ids(physical, [doc.id for doc in docs]) if docs else set()
+            landed = set(present if existing is None else existing)
             for doc, document in zip(docs, encoded, strict=True):
-                replaced = doc.id in seen
-                if replaced:
+                if doc.id in present:
                     writer.delete_documents_by_term("id", doc.id)
                 writer.add_document(document)
-                seen.add(doc.id)
-                items.append(BulkItem(doc.id, ok=True, replaced=replaced))
+                present.add(doc.id)
+                items.append(BulkItem(doc.id, ok=True, replaced=doc.id in landed))
+                landed.add(doc.id)
             writer.commit()  # one atomic commit per chunk: a crash loses at most this chunk
         except BaseException as error:
             self._abandon(physical)  # all or nothing: the chunk's pending changes go too
@@ -410,6 +423,26 @@ class EmbeddedEngine:
 
     def count(self, index: str) -> int:
         return self._searcher(index).num_docs
+
+    def quick_count(self, index: str) -> int:
+        return self.count(index)  # on this machine: no network to wait on
+
+    def verify_index(self, index: str) -> None:
+        """Refuse an index built with another schema or other Arabic rules."""
+        self._check_settings(self._index_dir(self._resolve(index)))
+
+    def lease(
+        self,
+        alias: str,
+        *,
+        seconds: float,
+        take_over: bool = False,
+        holder: Holder | None = None,
+    ) -> Lease:
+        """An exclusive lock file for reindexing `alias` (see `searcher.lease`).  `seconds`
+        and `take_over` do not apply: the kernel frees the lock when its process ends."""
+        check_name(alias)
+        return FileLease.acquire(self.data_dir / "leases" / f"{alias}.lock", alias, holder)
 
     # -- reading --------------------------------------------------------------------------------
 

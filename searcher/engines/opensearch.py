@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import opensearchpy
-from opensearchpy import helpers
 
 from searcher.engines.cluster import ClusterEngine
 from searcher.settings import Settings
@@ -15,18 +14,14 @@ class OpenSearchEngine(ClusterEngine):
     name = "opensearch"
     not_found_error = opensearchpy.NotFoundError
     connection_errors = (opensearchpy.ConnectionError, opensearchpy.ConnectionTimeout)
+    conflict_error = opensearchpy.ConflictError
     api_error = opensearchpy.TransportError
-    streaming_bulk = staticmethod(helpers.streaming_bulk)
+    highlight_max_offset_key = "max_analyzer_offset"  # OpenSearch's name for it (2.2+)
 
-    def bulk_params(self) -> dict[str, Any]:
-        # opensearch-py takes a bare `timeout` as the client's own request timeout unless
-        # `request_timeout` is given too; then `timeout` reaches the server as a query parameter.
-        return {**super().bulk_params(), "request_timeout": self.settings.request_timeout}
-
-    def make_client(self, settings: Settings) -> Any:
+    def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
         options: dict[str, Any] = {
-            "timeout": settings.request_timeout,
-            "max_retries": settings.max_retries,
+            "timeout": timeout,
+            "max_retries": retries,
             "retry_on_timeout": True,
             "pool_maxsize": 16,  # the API and concurrent searches share one client
         }
@@ -39,3 +34,14 @@ class OpenSearchEngine(ClusterEngine):
             options["ca_certs"] = str(settings.ca_file)
             options["verify_certs"] = True
         return opensearchpy.OpenSearch(hosts=settings.urls, **options)
+
+    def bulk_request(self, body: bytes, timeout: float) -> Any:
+        # opensearch-py takes a bare `timeout` as the client's own request timeout unless
+        # `request_timeout` is given too; then `timeout` reaches the server as a query parameter
+        # (how long a document waits for an unavailable shard).
+        return self.client.bulk(
+            body=body,
+            require_alias=True,
+            request_timeout=timeout,
+            timeout=self.settings.shard_timeout,
+        )

@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from searcher.arabic import ArabicAnalyzer
+from searcher.limits import HIGHLIGHT_MAX_ANALYZED_CHARS
 from searcher.models import Document, Hit, ShardCounts, Snippet
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import from_tagged, to_html, window, word_marks
 
-# Private-use characters cannot occur in analysed Arabic text, so they delimit highlights
-# unambiguously (the snippet is escaped only after the marks are read).
-PRE_TAG, POST_TAG = "\ue000", "\ue001"
+# Two of Unicode's noncharacters, reserved for a program's internal use: documents lose them on
+# the way in (models.Document), so they delimit highlights unambiguously.  (Private-use
+# characters, the tags until issue #15, do occur in text: legacy fonts put glyphs there.)  The
+# snippet is escaped only after the marks are read.
+PRE_TAG, POST_TAG = "\ufdd0", "\ufdd1"
 # A snippet comes from the body (or, when a document has none, the title): the marks of the
 # stemmed field (words) and of its exact twin (phrases, stop words, the very form typed) together.
 SNIPPET_FIELDS = ("body", "title")
@@ -53,7 +56,11 @@ def plan_query(plan: QueryPlan) -> dict[str, Any]:
     }
 
 
-def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:
+def search_body(plan: QueryPlan, page: int, size: int, max_offset_key: str) -> dict[str, Any]:
+    """The search request.  `max_offset_key` is the engine's name for the highlighter's bound:
+    only the first HIGHLIGHT_MAX_ANALYZED_CHARS characters of a field are analysed for the
+    snippet, so a body past the index limit (1,000,000) is found and highlighted where it can
+    be, instead of failing the whole search."""
     # The whole field, marked (no fragments): the snippet window is cut here by the same
     # `snippets.window` as the embedded engine's, so all engines show the same stretch.
     field_options = {"number_of_fragments": 0}
@@ -68,6 +75,7 @@ def search_body(plan: QueryPlan, page: int, size: int) -> dict[str, Any]:
             "pre_tags": [PRE_TAG],
             "post_tags": [POST_TAG],
             "encoder": "default",
+            max_offset_key: HIGHLIGHT_MAX_ANALYZED_CHARS,
             "fields": {field: dict(field_options) for field in HIGHLIGHT_FIELDS},
         },
     }
@@ -140,23 +148,12 @@ def prefix_body(pattern: str, size: int) -> dict[str, Any]:
 
 
 def bulk_actions(index: str, docs: list[Document]) -> list[dict[str, Any]]:
+    """Actions for the clients' bulk helpers (the bench's baselines; searcher's own requests
+    are built by `bulk.Encoded`)."""
     return [
         {"_op_type": "index", "_index": index, "_id": doc.id, "_source": doc.source()}
         for doc in docs
     ]
-
-
-def bulk_error(item: dict[str, Any]) -> str:
-    """A one-line reason from a failed bulk item (type and reason, never the request)."""
-    result = next(iter(item.values()), {})
-    error = result.get("error", result)
-    if isinstance(error, dict):
-        reason = f"{error.get('type', 'error')}: {error.get('reason', '')}"
-        cause = error.get("caused_by")
-        if isinstance(cause, dict):
-            reason += f" ({cause.get('type')}: {cause.get('reason')})"
-        return reason
-    return f"status {result.get('status')}: {error}"
 
 
 def alias_actions(alias: str, index: str, current: list[str], alias_is_index: bool) -> list[dict]:
