@@ -11,7 +11,7 @@ bash scripts/browser_deps.sh ensure
 uv run ruff check .
 uv run ruff format --check .
 
-# The optional accelerator, so its parity test runs (CI=true: required).
+# The optional accelerator when cargo is here, so its parity test runs (else it skips).
 bash scripts/accel.sh
 
 urls=$(uv run python scripts/nodes.py start)
