@@ -19,8 +19,14 @@ from tqdm import tqdm
 from searcher import dump, vocalised
 from searcher.engines import Engine, open_engine
 from searcher.errors import InvalidName, SearcherError
-from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
-from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE, MAX_REPLICAS, MAX_SHARDS
+from searcher.indexer import IndexReport, RejectsFile, index_records
+from searcher.limits import (
+    CLI_MAX_PAGE,
+    CLI_MAX_PAGE_SIZE,
+    MAX_INDEX_WORKERS,
+    MAX_REPLICAS,
+    MAX_SHARDS,
+)
 from searcher.models import Hit, SearchResponse, Snippet
 from searcher.query import parse
 from searcher.reindex import Checkpoint, checkpoint_path, reindex
@@ -179,9 +185,14 @@ def dump_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--chunk-size",
-            default=DEFAULT_CHUNK_SIZE,
-            show_default=True,
-            help="Documents per bulk request.",
+            type=click.IntRange(1),
+            help="Documents per bulk request (a cluster; 500) or per commit (embedded; 5000).",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(0, MAX_INDEX_WORKERS),
+            help="Embedded: processes that analyse documents while this one writes "
+            "[env SEARCHER_WORKERS; default: one per core but one].",
         ),
         click.option(
             "--max-bytes",
@@ -210,6 +221,11 @@ def dump_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def _with_workers(settings: Settings, workers: int | None) -> Settings:
+    """--workers, when given, over SEARCHER_WORKERS."""
+    return settings if workers is None else settings.model_copy(update={"workers": workers})
 
 
 @dataclass(frozen=True)
@@ -281,7 +297,9 @@ def _summary_line(report: IndexReport, target: str) -> str:
 @dump_options
 @engine_options
 @layout_options
-def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool) -> None:
+def index_command(
+    settings: Settings, spec: DumpSpec, chunk_size: int | None, workers: int | None, as_json: bool
+) -> None:
     """Index documents from SOURCE (a file, or - for stdin) into --index.
 
     Reads JSON lines (.jsonl, optionally .gz), a JSON array, CSV, or Elasticsearch bulk/export
@@ -289,7 +307,7 @@ def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: 
     exit status is 3 when there were any.  --shards/--replicas/--refresh-interval apply when
     the index is created here (change an existing index's layout with reindex).
     """
-    engine = open_engine(settings)
+    engine = open_engine(_with_workers(settings, workers))
     run = DumpRun(settings, spec)
     try:
         report = index_records(
@@ -325,7 +343,13 @@ def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: 
 @engine_options
 @layout_options
 def reindex_command(
-    settings: Settings, spec: DumpSpec, chunk_size: int, as_json: bool, keep: int, take_over: bool
+    settings: Settings,
+    spec: DumpSpec,
+    chunk_size: int | None,
+    workers: int | None,
+    as_json: bool,
+    keep: int,
+    take_over: bool,
 ) -> None:
     """Rebuild --index from SOURCE with no downtime.
 
@@ -336,7 +360,7 @@ def reindex_command(
     one is refused while the first runs.  If interrupted, run the same command again: it
     resumes from its checkpoint.
     """
-    engine = open_engine(settings)
+    engine = open_engine(_with_workers(settings, workers))
     checkpoint = Checkpoint.load(
         checkpoint_path(settings.data_dir, settings.engine, settings.index),
         source=str(Path(spec.source).resolve()) if spec.source != "-" else "-",

@@ -25,8 +25,6 @@ from searcher.engines.base import BulkItem, Engine
 from searcher.limits import BULK_REQUEST_BYTES
 from searcher.models import Document
 
-DEFAULT_CHUNK_SIZE = 500
-
 
 class RejectsFile:
     """A JSON-lines file of rejected records, created only when the first reject arrives."""
@@ -122,12 +120,12 @@ def index_records(
     records: Iterable[tuple[int, Document | Reject]],
     rejects: RejectsFile,
     *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     on_chunk: Callable[[IndexReport, int], None] | None = None,
     before_chunk: Callable[[int, set[str]], None] | None = None,
     resend: Resend | None = None,
 ) -> IndexReport:
-    """Send `records` to `engine` in chunks; returns counts.
+    """Send `records` to `engine` in chunks (`chunk_size`, or the engine's own); returns counts.
 
     ``on_chunk(report_so_far, last_line)`` runs after each chunk is acknowledged: progress bars
     and checkpoints hang off it.  ``before_chunk(last_line, existing)`` runs just before a chunk
@@ -140,6 +138,7 @@ def index_records(
     report = IndexReport(index=index)
     started = time.perf_counter()
     engine.create_index(index)
+    size = chunk_size or engine.chunk_size
     chunk: list[Document] = []
     lines: list[int] = []
     chunk_bytes = 0
@@ -177,7 +176,7 @@ def index_records(
         chunk.append(record)
         lines.append(line)
         chunk_bytes += approx_bytes(record)
-        if len(chunk) >= chunk_size or chunk_bytes >= BULK_REQUEST_BYTES:
+        if len(chunk) >= size or chunk_bytes >= BULK_REQUEST_BYTES:
             flush()
     if chunk:
         flush()

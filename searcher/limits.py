@@ -75,6 +75,9 @@ BULK_SECONDS_PER_MIB = 5
 # A reindex's lease lives this long without a heartbeat (renewed every third of it while the run
 # lives); after that another run may take over without --take-over.  SEARCHER_REINDEX_LEASE_SECONDS.
 REINDEX_LEASE_SECONDS = 300
+# Processes that analyse documents for the embedded engine's writer (`--workers`); each holds an
+# interpreter and an analyzer, so a typo like 1000 must not fork-bomb the machine.
+MAX_INDEX_WORKERS = 64
 
 # -- caching ----------------------------------------------------------------------------------
 CACHE_SECONDS = 60
@@ -193,6 +196,13 @@ DOCUMENTED = (
         "a reindex lease without a heartbeat",
         "the next run takes it over",
         "`SEARCHER_REINDEX_LEASE_SECONDS`",
+    ),
+    Documented(
+        "MAX_INDEX_WORKERS",
+        "",
+        "processes analysing documents for the embedded engine",
+        "usage error (exit 2) / refused",
+        "`--workers` / `SEARCHER_WORKERS` (default: one per core but one)",
     ),
     Documented("CACHE_SECONDS", "seconds", "`Cache-Control` of `/search` and `/suggest`", "–"),
     Documented(

@@ -29,7 +29,7 @@ from pathlib import Path
 from searcher.dump import Reject
 from searcher.engines.base import Engine
 from searcher.errors import InvalidName, SearcherError
-from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, Resend, index_records
+from searcher.indexer import IndexReport, RejectsFile, Resend, index_records
 from searcher.lease import Lease
 from searcher.limits import REINDEX_LEASE_SECONDS
 from searcher.models import Document
@@ -123,7 +123,7 @@ def reindex(
     rejects: RejectsFile,
     checkpoint: Checkpoint,
     *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     keep: int = 0,
     on_chunk: Callable[[IndexReport, int], None] | None = None,
     lease_seconds: float = REINDEX_LEASE_SECONDS,
@@ -160,7 +160,7 @@ def _build_and_swap(
     checkpoint: Checkpoint,
     *,
     lease: Lease,
-    chunk_size: int,
+    chunk_size: int | None,
     keep: int,
     on_chunk: Callable[[IndexReport, int], None] | None,
 ) -> ReindexReport:

@@ -13,6 +13,7 @@ from searcher.arabic import ArabicAnalyzer
 from searcher.arabic import plurals as plural_table
 from searcher.limits import (
     MAX_BODY_BYTES,
+    MAX_INDEX_WORKERS,
     MAX_REPLICAS,
     MAX_SEARCH_TIMEOUT_SECONDS,
     MAX_SHARDS,
@@ -73,6 +74,9 @@ class Settings(BaseSettings):
     search_timeout: float = Field(default=5.0, gt=0, le=MAX_SEARCH_TIMEOUT_SECONDS)
     search_max_retries: int = Field(default=1, ge=0, le=1)
     reindex_lease_seconds: float = Field(default=REINDEX_LEASE_SECONDS, gt=0)
+    # Embedded indexing: processes that analyse documents while the main one writes (None: one
+    # per core but one; 0: everything in one process).
+    workers: int | None = Field(None, ge=0, le=MAX_INDEX_WORKERS)
 
     # HTTP API: browser origins allowed to call it (comma separated), and the key that unlocks
     # the write endpoints (no key: no write endpoints at all).

@@ -30,6 +30,9 @@ class BulkItem:
 @runtime_checkable
 class Engine(Protocol):
     name: str
+    # Documents per chunk when the caller does not say: a bulk request on a cluster, a commit
+    # on the embedded engine (where commits are dearer).
+    chunk_size: int
 
     def create_index(self, index: str, *, bulk_load: bool = False) -> None:
         """Create an empty index with the Arabic analysis (no-op if it exists).

@@ -71,6 +71,7 @@ class WriteTarget:
 
 class ClusterEngine:
     name: ClassVar[str]
+    chunk_size: ClassVar[int] = 500  # documents per bulk request when the caller does not say
     # Set by subclasses: exception classes, and the highlight request's name for its bound
     # (Elasticsearch: max_analyzed_offset; OpenSearch 2.x: max_analyzer_offset).
     not_found_error: ClassVar[type[Exception]]

@@ -39,6 +39,7 @@ import tantivy
 from searcher.arabic import ArabicAnalyzer, Token
 from searcher.engines.base import BulkItem
 from searcher.engines.file_lease import FileLease
+from searcher.engines.prepare import ROW_FIELDS, Preparer, available_cores, default_workers
 from searcher.engines.readonly import ReadOnlyView, writable
 from searcher.errors import IndexLocked, IndexNotFound, ReadOnlyIndex, SearcherError
 from searcher.lease import Holder, Lease
@@ -49,8 +50,15 @@ from searcher.snippets import python_snippet, to_html
 
 T = TypeVar("T")
 TEXT_FIELDS = ("title", "body", "title.exact", "body.exact")
-SCHEMA_VERSION = 3  # 2: analysed terms for the whitespace tokenizer; 3: new Arabic rules
+# 2: analysed terms for the whitespace tokenizer; 3: new Arabic rules; 4: the stemmed fields
+# without positions
+SCHEMA_VERSION = 4
 WRITER_HEAP_BYTES = 128 * 1024 * 1024
+
+
+def writer_threads() -> int:
+    """tantivy's indexing threads: one per four cores (the other cores prepare documents)."""
+    return max(1, available_cores() // 4)
 
 
 def _field(name: str) -> str:
@@ -99,8 +107,11 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
+        # Phrases are matched on the exact fields only (`query.EXACT_FIELDS`): the stemmed
+        # ones need no positions, which tantivy would otherwise write and merge for nothing.
+        option = "position" if name.endswith(".exact") else "freq"
         builder.add_text_field(
-            _field(name), stored=False, tokenizer_name="whitespace", index_option="position"
+            _field(name), stored=False, tokenizer_name="whitespace", index_option=option
         )
     builder.add_bytes_field("source", stored=True, indexed=False)
     return builder.build()
@@ -110,10 +121,17 @@ class EmbeddedEngine:
     """An `Engine` over tantivy indices in one data directory."""
 
     name = "embedded"
+    # Documents per commit when the caller does not say: a commit is costly in tantivy (a new
+    # segment, then merges: 500 per commit cost 1.9x the writer's CPU of 10,000 per commit).
+    chunk_size = 5000
 
-    def __init__(self, data_dir: Path, analyzer: ArabicAnalyzer) -> None:
+    def __init__(
+        self, data_dir: Path, analyzer: ArabicAnalyzer, workers: int | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.analyzer = analyzer
+        # Processes that prepare documents while this one writes (`prepare.Preparer`).
+        self._preparer = Preparer(analyzer, default_workers() if workers is None else workers)
         self.schema = _schema()
         # Open indices by physical name, and the physical index each name asked for resolved to
         # last (so a handle on a generation an alias has left can be dropped: its files are
@@ -303,6 +321,7 @@ class EmbeddedEngine:
     def close(self) -> None:
         for physical in list(self._writers):
             self._release(physical)
+        self._preparer.close()
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -312,7 +331,7 @@ class EmbeddedEngine:
             if handle.view is not None:
                 raise _read_only(self.data_dir, f"index {physical!r} cannot be written")
             try:
-                writer = handle.index.writer(WRITER_HEAP_BYTES, num_threads=1)
+                writer = handle.index.writer(WRITER_HEAP_BYTES, num_threads=writer_threads())
             except ValueError as error:
                 if "lock" in str(error).lower():
                     raise IndexLocked(
@@ -333,24 +352,15 @@ class EmbeddedEngine:
         result = searcher.search(query, limit=len(ids), count=False)
         return {searcher.doc(address)["id"][0] for _, address in result.hits}
 
-    def _document(self, doc: Document) -> tantivy.Document:
-        out = tantivy.Document()
-        out.add_text("id", doc.id)
-        for base in ("title", "body"):
-            stemmed, exact = self.analyzer.joined_terms(getattr(doc, base))
-            out.add_text(_field(base), stemmed)
-            out.add_text(_field(f"{base}.exact"), exact)
-        out.add_bytes("source", orjson.dumps(doc.source()))
-        return out
-
     @_writes
     def bulk(
         self, index: str, docs: Sequence[Document], *, existing: set[str] | None = None
     ) -> list[BulkItem]:
+        """One chunk, one atomic commit.  Its documents are prepared (analysed, encoded) in
+        pieces, some in worker processes (`prepare.Preparer`), and written as each piece is
+        ready; a document that cannot be encoded fails the chunk with nothing of it committed.
+        """
         physical = self._resolve(index)
-        # Every document is encoded before any is written: one that cannot be fails the call
-        # with nothing of it written.
-        encoded = [self._document(doc) for doc in docs]
         writer = self._writer(physical)
         items = []
         try:
@@ -359,17 +369,21 @@ class EmbeddedEngine:
             # knows better than the index does) decides what counts as replaced.
             present = self._existing_ids(physical, [doc.id for doc in docs]) if docs else set()
             landed = set(present if existing is None else existing)
-            for doc, document in zip(docs, encoded, strict=True):
-                if doc.id in present:
-                    writer.delete_documents_by_term("id", doc.id)
-                writer.add_document(document)
-                present.add(doc.id)
-                items.append(BulkItem(doc.id, ok=True, replaced=doc.id in landed))
-                landed.add(doc.id)
+            for piece, rows in self._preparer.pieces(docs):
+                for doc, row in zip(piece, rows, strict=True):
+                    if doc.id in present:
+                        writer.delete_documents_by_term("id", doc.id)
+                    fields = dict(zip(ROW_FIELDS, row, strict=True))
+                    writer.add_document(tantivy.Document.from_dict(fields, self.schema))
+                    present.add(doc.id)
+                    items.append(BulkItem(doc.id, ok=True, replaced=doc.id in landed))
+                    landed.add(doc.id)
             writer.commit()  # one atomic commit per chunk: a crash loses at most this chunk
         except BaseException as error:
             self._abandon(physical)  # all or nothing: the chunk's pending changes go too
-            if isinstance(error, ValueError):
+            # A ValueError is tantivy's dead writer; a UnicodeError (one too) is a document
+            # that cannot be encoded, prepared while earlier pieces were being written.
+            if isinstance(error, ValueError) and not isinstance(error, UnicodeError):
                 raise self._write_failed(physical, error) from error
             raise
         return items

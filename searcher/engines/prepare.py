@@ -1,0 +1,113 @@
+"""What the embedded engine hands tantivy for each document, prepared on every core.
+
+A `Row` is one document as tantivy indexes it: its id, the Arabic analysis of its title and body
+(terms joined for tantivy's whitespace tokenizer) and its stored source.  Preparing rows is the
+CPU-bound part of indexing, and Python runs it on one core, so `Preparer` cuts a chunk into
+pieces of `PIECE_DOCS` and hands some of them to worker processes while the caller prepares the
+others and feeds tantivy's writer threads, in order.
+
+A chunk of one piece (an API write, a small file) never starts a pool, and `workers=0` means
+"all in this process".  Workers are spawned (a fresh interpreter each), so a script that indexes
+through the embedded engine must guard its entry point with ``if __name__ == "__main__":``, as
+`multiprocessing` asks.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+import orjson
+
+from searcher.arabic import ArabicAnalyzer
+from searcher.models import Document
+
+# id, title (stemmed, exact), body (stemmed, exact), source: the fields of `embedded._schema`.
+Row = tuple[str, str, str, str, str, bytes]
+ROW_FIELDS = ("id", "title", "title_exact", "body", "body_exact", "source")
+# Documents per piece: a worker's unit of work, big enough that shipping it to a process and
+# its rows back (pickles of short strings) costs little next to analysing it.
+PIECE_DOCS = 500
+
+
+def rows(analyzer: ArabicAnalyzer, docs: Sequence[Document]) -> list[Row]:
+    """Every document of `docs` as tantivy indexes it.  Raises if one cannot be encoded."""
+    out = []
+    for doc in docs:
+        title, body = analyzer.joined_terms(doc.title), analyzer.joined_terms(doc.body)
+        out.append((doc.id, *title, *body, orjson.dumps(doc.source())))
+    return out
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a `taskset` or a container limit counts)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers() -> int:
+    """One worker per core but the caller's (which writes, and prepares its share)."""
+    return available_cores() - 1
+
+
+_analyzer: ArabicAnalyzer | None = None  # a worker process's own copy
+
+
+def _start_worker(analyzer: ArabicAnalyzer) -> None:
+    global _analyzer
+    _analyzer = analyzer
+
+
+def _worker_rows(docs: Sequence[Document]) -> list[Row]:
+    assert _analyzer is not None, "the pool's initializer sets the analyzer"
+    return rows(_analyzer, docs)
+
+
+class Preparer:
+    """Rows for a chunk, prepared here and in up to `workers` processes (started on the first
+    chunk that needs them and kept until `close`: spawning costs an interpreter and an analyzer).
+    """
+
+    def __init__(self, analyzer: ArabicAnalyzer, workers: int) -> None:
+        self.analyzer = analyzer
+        self.workers = max(0, workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pieces(self, docs: Sequence[Document]) -> Iterator[tuple[Sequence[Document], list[Row]]]:
+        """(piece, its rows) for each piece of `docs`, in order.  Of every `workers + 1` pieces
+        one is prepared here, when its turn comes, while the workers prepare the others."""
+        parts = [docs[start : start + PIECE_DOCS] for start in range(0, len(docs), PIECE_DOCS)]
+        share = self.workers + 1
+        if len(parts) < 2 or not self.workers:
+            share = 1  # nothing to spread
+        pending: list[Future[list[Row]] | None] = [
+            None if number % share == 0 else self._submit(part) for number, part in enumerate(parts)
+        ]
+        try:
+            for part, future in zip(parts, pending, strict=True):
+                yield part, rows(self.analyzer, part) if future is None else future.result()
+        finally:
+            for future in pending:
+                if future is not None:
+                    future.cancel()  # the chunk failed: its queued pieces are not needed
+
+    def _submit(self, part: Sequence[Document]) -> Future[list[Row]]:
+        if self._pool is None:
+            # Spawned, never forked: a forked worker would inherit this process's open files,
+            # the index's write lock among them, and hold it after this process is killed.
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self.analyzer,),
+            )
+        return self._pool.submit(_worker_rows, part)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
