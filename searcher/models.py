@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from searcher.codepoints import ASTRAL, bmp_only
 from searcher.limits import MAX_ID_BYTES, MAX_RECORD_DEPTH
 
 _CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
@@ -21,6 +22,11 @@ _NONCHARACTERS = [
 _NOT_TEXT = _CONTROL_CHARS + _NONCHARACTERS
 _CONTROLS = dict.fromkeys(_NOT_TEXT)
 _HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _NOT_TEXT) + "]")
+# The same class without its astral noncharacters, for the texts that hold none (`codepoints`):
+# 3 us instead of 44 on a 900-character body, a tenth of indexing's CPU.
+_HAS_BMP_CONTROL = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in _NOT_TEXT if c < ASTRAL) + "]"
+)
 # A lone surrogate is a half of a UTF-16 pair: Python strings can hold one (JSON's "\\ud800"
 # escape makes one), but it is not text and cannot be stored, encoded or sent back.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -117,7 +123,8 @@ class Document(BaseModel):
         # NUL and other C0/C1 controls are never text; engines and terminals choke on them.
         # Tabs and newlines stay; so do bidi marks and joiners (the Arabic rules handle those).
         # Noncharacters go too (see _NONCHARACTERS).
-        return value.translate(_CONTROLS) if _HAS_CONTROL.search(value) else value
+        has_control = _HAS_BMP_CONTROL if bmp_only(value) else _HAS_CONTROL
+        return value.translate(_CONTROLS) if has_control.search(value) else value
 
     @field_validator("tags", mode="before")
     @classmethod

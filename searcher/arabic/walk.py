@@ -25,9 +25,9 @@ from operator import attrgetter
 from types import ModuleType
 from typing import Protocol
 
+from searcher.codepoints import ASTRAL, bmp_only
+
 Span = tuple[int, int]
-# The first code point a UTF-16 encoding writes as two units (see `_bmp_only`).
-_ASTRAL = 0x10000
 
 
 class Walker(Protocol):
@@ -54,11 +54,6 @@ def _class_body(ranges: tuple[Span, ...]) -> str:
     return "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges)
 
 
-def _bmp_only(text: str) -> bool:
-    """No character beyond U+FFFF (UTF-16 needs two units for those, one for every other)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
-
-
 class PythonWalker:
     """The loops in Python: what runs when the accelerator is not installed."""
 
@@ -69,13 +64,13 @@ class PythonWalker:
         # cut to the Basic Multilingual Plane is one table look-up, 4x faster.  It is used only
         # on texts that hold no astral character, where the two classes agree on every one.
         ranges = token_ranges(token_re.pattern)
-        bmp = tuple((lo, min(hi, _ASTRAL - 1)) for lo, hi in ranges if lo < _ASTRAL)
+        bmp = tuple((lo, min(hi, ASTRAL - 1)) for lo, hi in ranges if lo < ASTRAL)
         self._bmp_token_re = re.compile(f"[{_class_body(bmp)}]+")
         self._bmp_char = re.compile(f"[{_class_body(bmp)}]")
         self._char = re.compile(f"[{_class_body(ranges)}]")
 
     def _pieces(self, text: str) -> list[str]:
-        token_re = self._bmp_token_re if _bmp_only(text) else self._token_re
+        token_re = self._bmp_token_re if bmp_only(text) else self._token_re
         return token_re.findall(text)
 
     def joined(self, text: str) -> tuple[str, str]:
@@ -117,7 +112,7 @@ class PythonWalker:
 
     def _runs_of(self, text: str, piece: str) -> list[int]:
         """Where `piece` occurs as a whole run (not inside a longer one)."""
-        char = self._bmp_char if _bmp_only(text) else self._char
+        char = self._bmp_char if bmp_only(text) else self._char
         starts = []
         at = text.find(piece)
         while at != -1:
