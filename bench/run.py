@@ -7,9 +7,10 @@ Writes bench/results/<time>.json, and bench/RESULTS.md + bench/latency.png (the 
 them).  Timings are medians (these machines are noisy); nothing is asserted: benchmarks report.
 
 - normalise: our normaliser vs the camel-tools chain vs pyarabic, MB/s on the same text;
-- embedded, per corpus size: `searcher index` (Arabic analysis + tantivy) vs raw tantivy with
-  its default tokenizer on the same dump, each in its own process (docs/s, peak RSS, index
-  size); then search p50/p99 of a fixed query mix, snippets included;
+- embedded, per corpus size: `searcher index` (Arabic analysis + tantivy; on every core, then
+  in one process) vs raw tantivy with its default tokenizer vs SQLite FTS5 with the careful
+  normaliser (`fts5.py`), on the same dump, each in its own process (docs/s, peak RSS, index
+  size); then search p50/p99 of a fixed query mix, snippets included (FTS5: its `snippet()`);
 - engines (--engines, nodes from scripts/nodes.py): our bulk pipeline vs `helpers.bulk` and
   `helpers.parallel_bulk`; search through `searcher` vs the same body sent raw by the client.
 """
@@ -21,6 +22,7 @@ import collections
 import json
 import os
 import platform
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -39,9 +41,11 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
 )
 
+from bench import fts5
 from bench.corpus import bench_blocks, documents, write_jsonl
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines import open_engine, wire
+from searcher.engines.embedded import EmbeddedEngine
 from searcher.indexer import RejectsFile, index_records
 from searcher.models import Document
 from searcher.query import parse
@@ -80,10 +84,15 @@ with open(dump, encoding="utf-8") as lines:
 writer.commit()
 writer.wait_merging_threads()
 """
+# Peak RSS of the child (VmHWM: its own, whereas ru_maxrss starts from the bench process's size
+# at fork), plus the largest of its own children (searcher's analysis workers): an upper bound
+# on what it held at once.
 PEAK = (
-    "import atexit, resource, runpy, sys\n"
-    "atexit.register(lambda: print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF)"
-    ".ru_maxrss, file=sys.stderr))\n"
+    "import atexit, re, resource, runpy, sys\n"
+    "def _peak_kb():\n"
+    "    own = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+    "    return int(own) + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "atexit.register(lambda: print('PEAK_KB', _peak_kb(), file=sys.stderr))\n"
 )
 
 
@@ -151,46 +160,81 @@ def _dir_mb(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
 
 
-def bench_embedded_size(size: int, chunk: int, tmp: Path, blocks: list[str]) -> dict:
-    dump = write_jsonl(tmp / f"corpus-{size}.jsonl", size, blocks=blocks)
-    data = tmp / f"data-{size}"
-    ours_code = PEAK + (
+def _searcher_index(dump: Path, data: Path, chunk: int, workers: int | None) -> tuple[float, float]:
+    """`searcher index` in a child: (seconds, peak RSS MB)."""
+    extra = [] if workers is None else ["--workers", str(workers)]
+    code = PEAK + (
         "from searcher.cli import main\n"
         f"sys.argv = ['searcher', 'index', {str(dump)!r}, '--data-dir', {str(data)!r}, "
-        f"'--index', 'bench', '--chunk-size', '{chunk}']\n"
+        f"'--index', 'bench', '--chunk-size', '{chunk}', *{extra!r}]\n"
         "main()\n"
     )
-    ours_s, ours_mb = _child([ours_code])
+    return _child([code])
+
+
+def _timed(search: Callable[[str], object]) -> dict[str, float]:
+    """p50/p99 of `search` over the query mix, 20 rounds after one to warm up."""
+    for query in QUERIES:
+        search(query)  # warm the reader and the page cache
+    samples = []
+    for _ in range(20):
+        for query in QUERIES:
+            started = time.perf_counter()
+            search(query)
+            samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+def bench_embedded_size(size: int, chunk: int, tmp: Path, blocks: list[str]) -> dict:
+    """searcher (every core, then one process), raw tantivy and FTS5 on one dump of `size`.
+    Each commits every `chunk` documents."""
+    dump = write_jsonl(tmp / f"corpus-{size}.jsonl", size, blocks=blocks)
+    one_s, _ = _searcher_index(dump, tmp / f"one-{size}", chunk, workers=0)
+    data = tmp / f"data-{size}"
+    ours_s, ours_mb = _searcher_index(dump, data, chunk, workers=None)
     raw_dir = tmp / f"raw-{size}"
     raw_dir.mkdir()
     raw_code = (
         PEAK + f"sys.argv = ['raw', {str(dump)!r}, {str(raw_dir)!r}, '{chunk}']\n" + RAW_TANTIVY
     )
     raw_s, raw_mb = _child([raw_code])
+    database = tmp / f"fts5-{size}.sqlite"
+    fts_code = PEAK + (
+        f"sys.argv = ['fts5', {str(dump)!r}, {str(database)!r}, '{chunk}']\n"
+        f"runpy.run_path({str(HERE / 'fts5.py')!r}, run_name='__main__')\n"
+    )
+    fts_s, fts_mb = _child([fts_code])
 
     engine = open_engine(Settings(engine="embedded", data_dir=data))
     analyzer = ArabicAnalyzer()
-    plans = [parse(q, analyzer) for q in QUERIES]
-    for plan in plans:
-        engine.search("bench", plan)  # warm the reader and the page cache
-    samples = []
-    for _ in range(20):
-        for plan in plans:
-            started = time.perf_counter()
-            engine.search("bench", plan)
-            samples.append((time.perf_counter() - started) * 1000)
+    ours = _timed(lambda query: engine.search("bench", parse(query, analyzer)))
     engine.close()
+    db = sqlite3.connect(database)
+    theirs = _timed(lambda query: fts5.search(db, query))
+    db.close()
     result = {
         "docs": size,
         "dump_MB": round(dump.stat().st_size / 1e6, 1),
+        "commit_every": chunk,
         "searcher_docs_s": round(size / ours_s),
+        "searcher_one_process_docs_s": round(size / one_s),
         "raw_tantivy_docs_s": round(size / raw_s),
+        "fts5_docs_s": round(size / fts_s),
         "overhead_x": round(ours_s / raw_s, 2),
+        "indexing_vs_fts5": round(fts_s / ours_s, 2),
+        "indexing_vs_raw_tantivy": round(raw_s / ours_s, 2),
+        "cores_speedup": round(one_s / ours_s, 2),
         "searcher_peak_RSS_MB": round(ours_mb),
         "raw_peak_RSS_MB": round(raw_mb),
+        "fts5_peak_RSS_MB": round(fts_mb),
+        "RSS_vs_raw_tantivy": round(ours_mb / raw_mb, 2),
         "searcher_index_MB": _dir_mb(data / "indices"),
         "raw_index_MB": _dir_mb(raw_dir),
-        "search": percentiles(samples),
+        "fts5_index_MB": round(database.stat().st_size / 1e6, 1),
+        "search": ours,
+        "search_fts5": theirs,
+        "search_p50_vs_fts5": round(theirs["p50_ms"] / ours["p50_ms"], 2),
+        "search_p99_vs_fts5": round(theirs["p99_ms"] / ours["p99_ms"], 2),
     }
     dump.unlink()
     return result
@@ -287,16 +331,34 @@ def write_report(results: dict) -> None:
         "",
         "## Embedded engine by corpus size",
         "",
-        "| docs | searcher docs/s | raw tantivy docs/s | overhead | peak RSS (ours / raw) | "
-        "index MB (ours / raw) | search p50 / p99 |",
-        "|---|---|---|---|---|---|---|",
+        "Indexing docs/s: searcher on every core (and in one process), raw tantivy, SQLite FTS5 "
+        "with the careful normaliser; the ratios are searcher's docs/s over the peer's.",
+        "",
+        "| docs | searcher (1 process) | raw tantivy | FTS5 | vs FTS5 | vs raw | "
+        "peak RSS MB (ours / raw / FTS5) | index MB (ours / raw / FTS5) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for e in results["embedded"]:
         lines.append(
-            f"| {e['docs']:,} | {e['searcher_docs_s']:,} | {e['raw_tantivy_docs_s']:,} | "
-            f"{e['overhead_x']}× | {e['searcher_peak_RSS_MB']} / {e['raw_peak_RSS_MB']} MB | "
-            f"{e['searcher_index_MB']} / {e['raw_index_MB']} | "
-            f"{e['search']['p50_ms']} / {e['search']['p99_ms']} ms |"
+            f"| {e['docs']:,} | {e['searcher_docs_s']:,} ({e['searcher_one_process_docs_s']:,}) "
+            f"| {e['raw_tantivy_docs_s']:,} | {e['fts5_docs_s']:,} | {e['indexing_vs_fts5']}× | "
+            f"{e['indexing_vs_raw_tantivy']}× | {e['searcher_peak_RSS_MB']} / "
+            f"{e['raw_peak_RSS_MB']} / {e['fts5_peak_RSS_MB']} | {e['searcher_index_MB']} / "
+            f"{e['raw_index_MB']} / {e['fts5_index_MB']} |"
+        )
+    lines += [
+        "",
+        "Search with snippets, p50 / p99 ms (the ratios: FTS5's time over searcher's).",
+        "",
+        "| docs | searcher | FTS5 + `snippet()` | p50 vs FTS5 | p99 vs FTS5 |",
+        "|---|---|---|---|---|",
+    ]
+    for e in results["embedded"]:
+        ours, theirs = e["search"], e["search_fts5"]
+        lines.append(
+            f"| {e['docs']:,} | {ours['p50_ms']} / {ours['p99_ms']} | "
+            f"{theirs['p50_ms']} / {theirs['p99_ms']} | {e['search_p50_vs_fts5']}× | "
+            f"{e['search_p99_vs_fts5']}× |"
         )
     for name in ("opensearch", "elasticsearch"):
         if name in results:
@@ -321,35 +383,60 @@ def write_report(results: dict) -> None:
         print("pillow not installed: no plot (make bench adds it)", file=sys.stderr)
 
 
+# (label, colour, how to read its value off one corpus size's results) for each panel.
+_PANELS = (
+    (
+        "indexing docs/s",
+        (
+            ("searcher", "#0b57d0", lambda e: e["searcher_docs_s"]),
+            ("raw tantivy", "#7a7a7a", lambda e: e["raw_tantivy_docs_s"]),
+            ("FTS5", "#b3261e", lambda e: e["fts5_docs_s"]),
+        ),
+    ),
+    (
+        "search p99 ms (snippets)",
+        (
+            ("searcher", "#0b57d0", lambda e: e["search"]["p99_ms"]),
+            ("FTS5", "#b3261e", lambda e: e["search_fts5"]["p99_ms"]),
+        ),
+    ),
+)
+
+
 def _plot(points: list[dict], out: Path) -> None:
+    """Two panels against corpus size: indexing docs/s, and search p99."""
     from PIL import Image, ImageDraw
 
-    width, height, pad = 640, 400, 60
-    image = Image.new("RGB", (width, height), "white")
+    panel, height, pad = 440, 400, 60
+    image = Image.new("RGB", (panel * len(_PANELS), height), "white")
     draw = ImageDraw.Draw(image)
     sizes = [p["docs"] for p in points]
-    top = max(p["search"]["p99_ms"] for p in points) * 1.2 or 1
-    x_of = {s: pad + (width - 2 * pad) * (i / max(1, len(sizes) - 1)) for i, s in enumerate(sizes)}
+    for number, (title, series) in enumerate(_PANELS):
+        left = number * panel
+        top = max(value(p) for _, _, value in series for p in points) * 1.2 or 1
+        x_of = {
+            s: left + pad + (panel - 2 * pad) * (i / max(1, len(sizes) - 1))
+            for i, s in enumerate(sizes)
+        }
 
-    def y(ms: float) -> float:
-        return height - pad - (height - 2 * pad) * ms / top
+        def y(v: float, top: float = top) -> float:
+            return height - pad - (height - 2 * pad) * v / top
 
-    draw.line([(pad, pad), (pad, height - pad), (width - pad, height - pad)], fill="black")
-    for key, colour in (("p50_ms", "#0b57d0"), ("p99_ms", "#b3261e")):
-        coords = [(x_of[p["docs"]], y(p["search"][key])) for p in points]
-        if len(coords) > 1:
-            draw.line(coords, fill=colour, width=3)
-        for cx, cy in coords:
-            draw.ellipse([cx - 4, cy - 4, cx + 4, cy + 4], fill=colour)
-        draw.text((width - pad - 60, pad + (0 if key == "p50_ms" else 16)), key[:3], fill=colour)
-    for s in sizes:
-        draw.text((x_of[s] - 20, height - pad + 8), f"{s:,}", fill="black")
-    for i in range(5):
-        ms = top * i / 4
-        draw.text((8, y(ms) - 6), f"{ms:.1f} ms", fill="black")
-    draw.text(
-        (pad, 20), "embedded search latency (snippets included) vs corpus size (docs)", fill="black"
-    )
+        right, bottom = left + panel - pad // 2, height - pad
+        draw.line([(left + pad, pad), (left + pad, bottom), (right, bottom)], fill="black")
+        for row, (label, colour, value) in enumerate(series):
+            coords = [(x_of[p["docs"]], y(value(p))) for p in points]
+            if len(coords) > 1:
+                draw.line(coords, fill=colour, width=3)
+            for cx, cy in coords:
+                draw.ellipse([cx - 4, cy - 4, cx + 4, cy + 4], fill=colour)
+            draw.text((right - 90, pad + 16 * row), label, fill=colour)
+        for s in sizes:
+            draw.text((x_of[s] - 20, bottom + 8), f"{s:,}", fill="black")
+        for i in range(5):
+            v = top * i / 4
+            draw.text((left + 4, y(v) - 6), f"{v:,.1f}", fill="black")
+        draw.text((left + pad, 20), f"{title} vs corpus size (docs)", fill="black")
     image.save(out)
 
 
@@ -363,7 +450,12 @@ def main() -> None:
         help="corpus sizes for the embedded engine (comma separated)",
     )
     parser.add_argument("--engine-docs", type=int, default=5000)
-    parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        help="documents per commit (embedded peers; default the embedded engine's) or per bulk "
+        "request (clusters; default 500)",
+    )
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--engines", action="store_true", help="also bench the engine nodes")
     args = parser.parse_args()
@@ -379,7 +471,9 @@ def main() -> None:
     results["normalise"] = bench_normalise(sample, args.repeats)
     with tempfile.TemporaryDirectory() as tmp:
         results["embedded"] = [
-            bench_embedded_size(int(size), args.chunk, Path(tmp), blocks)
+            bench_embedded_size(
+                int(size), args.chunk or EmbeddedEngine.chunk_size, Path(tmp), blocks
+            )
             for size in args.sizes.split(",")
         ]
     if args.engines:
@@ -387,7 +481,7 @@ def main() -> None:
         for name in ("opensearch", "elasticsearch"):
             url = os.environ.get(f"SEARCHER_TEST_{name.upper()}_URL")
             if url:
-                results[name] = bench_engine(name, url, docs, args.chunk)
+                results[name] = bench_engine(name, url, docs, args.chunk or 500)
 
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{results['when'].replace(':', '')}.json"
