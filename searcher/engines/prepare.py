@@ -14,15 +14,17 @@ through the embedded engine must guard its entry point with ``if __name__ == "__
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 import orjson
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.models import Document
+
+if TYPE_CHECKING:  # the pool's modules load only when a pool starts (a search needs none)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # id, title (stemmed, exact), body (stemmed, exact), source: the fields of `embedded._schema`.
 Row = tuple[str, str, str, str, str, bytes]
@@ -97,6 +99,9 @@ class Preparer:
 
     def _submit(self, part: Sequence[Document]) -> Future[list[Row]]:
         if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             # Spawned, never forked: a forked worker would inherit this process's open files,
             # the index's write lock among them, and hold it after this process is killed.
             self._pool = ProcessPoolExecutor(
