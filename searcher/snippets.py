@@ -141,15 +141,20 @@ def spans_for(analyzer: ArabicAnalyzer, text: str, plan: QueryPlan) -> list[tupl
 def _phrase_spans(
     analyzer: ArabicAnalyzer, text: str, phrases: tuple[tuple[str, ...], ...]
 ) -> set[tuple[int, int]]:
-    """The words of every place a phrase occurs: its exact terms at consecutive positions."""
-    tokens = analyzer.tokens(text, stemmed=False)
-    terms = [token.term for token in tokens]
+    """The words of every place a phrase occurs: its exact terms at consecutive positions.
+
+    Only the words holding a phrase's first term are looked at (found by the fast walk), each
+    with the few words after it: analysing a whole body into tokens cost 5 ms a hit."""
     found: set[tuple[int, int]] = set()
-    for phrase in phrases:
-        width = len(phrase)
-        for i, term in enumerate(terms[: len(terms) - width + 1]):
-            if term == phrase[0] and tuple(terms[i : i + width]) == phrase:
-                found.update((t.start, t.end) for t in tokens[i : i + width])
+    longest = max(len(phrase) for phrase in phrases)
+    for start, _ in analyzer.term_spans(text, (), {phrase[0] for phrase in phrases}):
+        tokens = analyzer.exact_tokens_near(text, start, extra=longest - 1)
+        terms = [token.term for token in tokens]
+        for phrase in phrases:
+            width = len(phrase)
+            for i, term in enumerate(terms[: len(terms) - width + 1]):
+                if term == phrase[0] and tuple(terms[i : i + width]) == phrase:
+                    found.update((t.start, t.end) for t in tokens[i : i + width])
     return found
 
 

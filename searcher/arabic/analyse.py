@@ -394,6 +394,27 @@ class ArabicAnalyzer:
                     found.append(span)
         return found
 
+    def exact_tokens_near(self, text: str, at: int, *, extra: int) -> list[Token]:
+        """The exact tokens of the word holding offset `at`, then `extra` more: what a phrase
+        beginning in that word can reach, without analysing the rest of `text` (a long body
+        costs milliseconds).  The same walk as `analyse`, from the start of that word on;
+        positions count from there."""
+        while at > 0 and self._token_re.match(text, at - 1, at):
+            at -= 1  # back to the first character of the word (a run of the token class)
+        found: list[Token] = []
+        first = self._token_re.match(text, at)
+        word_end = first.end() if first else at
+        for match in self._token_re.finditer(text, at):
+            base = match.start()
+            word = self._word(match.group())
+            for term, (start, end) in zip(word.exact, word.spans, strict=True):
+                if base >= word_end:
+                    if extra == 0:
+                        return found
+                    extra -= 1
+                found.append(Token(term, base + start, base + end, len(found)))
+        return found
+
     def tokens(self, text: str, *, stemmed: bool = True, stack: bool = True) -> list[Token]:
         """The stemmed (default) or exact tokens of `text`; see `analyse`."""
         return self.analyse(text, stack=stack)[0 if stemmed else 1]
