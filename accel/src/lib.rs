@@ -99,12 +99,7 @@ struct Walker {
     class: TokenClass,
     /// piece -> word tuple; `cache[piece]` analyses a missing piece (`__missing__`).
     cache: Py<PyAny>,
-    exact: usize,
-    stemmed: usize,
-    stacked: usize,
-    spans: usize,
-    exact_text: usize,
-    indexed_text: usize,
+    fields: Fields,
 }
 
 /// Positions of the fields a walk reads in the word tuple, by name.
@@ -155,12 +150,7 @@ impl Walker {
         Ok(Walker {
             class: TokenClass::from_ranges(&ranges)?,
             cache,
-            exact: fields.exact,
-            stemmed: fields.stemmed,
-            stacked: fields.stacked,
-            spans: fields.spans,
-            exact_text: fields.exact_text,
-            indexed_text: fields.indexed_text,
+            fields,
         })
     }
 
@@ -174,7 +164,7 @@ impl Walker {
         let exact = PyList::empty(py);
         runs_of(text, &self.class, |start, end| {
             let word = self.word(text, start, end)?;
-            for (field, out) in [(self.indexed_text, &stemmed), (self.exact_text, &exact)] {
+            for (field, out) in [(self.fields.indexed_text, &stemmed), (self.fields.exact_text, &exact)] {
                 let terms = word.get_item(field)?;
                 if terms.len()? > 0 {
                     out.append(terms)?;
@@ -202,10 +192,10 @@ impl Walker {
         let mut last: Option<(usize, usize)> = None;
         runs_of(text, &self.class, |start, end| {
             let word = self.word(text, start, end)?;
-            let exact = word.get_item(self.exact)?.cast_into::<PyTuple>()?;
-            let stemmed = word.get_item(self.stemmed)?.cast_into::<PyTuple>()?;
-            let stacked = word.get_item(self.stacked)?.cast_into::<PyTuple>()?;
-            let spans = word.get_item(self.spans)?.cast_into::<PyTuple>()?;
+            let exact = word.get_item(self.fields.exact)?.cast_into::<PyTuple>()?;
+            let stemmed = word.get_item(self.fields.stemmed)?.cast_into::<PyTuple>()?;
+            let stacked = word.get_item(self.fields.stacked)?.cast_into::<PyTuple>()?;
+            let spans = word.get_item(self.fields.spans)?.cast_into::<PyTuple>()?;
             for i in 0..exact.len() {
                 let stacked_term = stacked.get_item(i)?;
                 let hit = stemmed_terms.contains(stemmed.get_item(i)?)?
