@@ -25,7 +25,9 @@ impl TokenClass {
         let mut bits = vec![0u64; (0x110000 / 64) + 1];
         for &(lo, hi) in ranges {
             if lo > hi || hi > 0x10FFFF {
-                return Err(PyValueError::new_err(format!("bad code-point range {lo}..={hi}")));
+                return Err(PyValueError::new_err(format!(
+                    "bad code-point range {lo}..={hi}"
+                )));
             }
             for cp in lo..=hi {
                 bits[(cp >> 6) as usize] |= 1u64 << (cp & 63);
@@ -79,15 +81,21 @@ fn runs_of(
         let length = ffi::PyUnicode_GET_LENGTH(op) as usize;
         let data = ffi::PyUnicode_DATA(op);
         match ffi::PyUnicode_KIND(op) {
-            ffi::PyUnicode_1BYTE_KIND => {
-                each_run(std::slice::from_raw_parts(data as *const u8, length), class, visit)
-            }
-            ffi::PyUnicode_2BYTE_KIND => {
-                each_run(std::slice::from_raw_parts(data as *const u16, length), class, visit)
-            }
-            ffi::PyUnicode_4BYTE_KIND => {
-                each_run(std::slice::from_raw_parts(data as *const u32, length), class, visit)
-            }
+            ffi::PyUnicode_1BYTE_KIND => each_run(
+                std::slice::from_raw_parts(data as *const u8, length),
+                class,
+                visit,
+            ),
+            ffi::PyUnicode_2BYTE_KIND => each_run(
+                std::slice::from_raw_parts(data as *const u16, length),
+                class,
+                visit,
+            ),
+            ffi::PyUnicode_4BYTE_KIND => each_run(
+                std::slice::from_raw_parts(data as *const u32, length),
+                class,
+                visit,
+            ),
             kind => Err(PyValueError::new_err(format!("unexpected str kind {kind}"))),
         }
     }
@@ -164,7 +172,10 @@ impl Walker {
         let exact = PyList::empty(py);
         runs_of(text, &self.class, |start, end| {
             let word = self.word(text, start, end)?;
-            for (field, out) in [(self.fields.indexed_text, &stemmed), (self.fields.exact_text, &exact)] {
+            for (field, out) in [
+                (self.fields.indexed_text, &stemmed),
+                (self.fields.exact_text, &exact),
+            ] {
                 let terms = word.get_item(field)?;
                 if terms.len()? > 0 {
                     out.append(terms)?;
@@ -174,7 +185,9 @@ impl Walker {
         })?;
         let space = PyString::new(py, " ");
         let join = |terms: Bound<'py, PyList>| -> PyResult<Bound<'py, PyString>> {
-            Ok(space.call_method1("join", (terms,))?.cast_into::<PyString>()?)
+            Ok(space
+                .call_method1("join", (terms,))?
+                .cast_into::<PyString>()?)
         };
         Ok((join(stemmed)?, join(exact)?))
     }
