@@ -197,7 +197,7 @@ def dump_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--workers",
             type=click.IntRange(0, MAX_INDEX_WORKERS),
             help="Embedded: processes that analyse documents while this one writes "
-            "[env SEARCHER_WORKERS; default: one per core but one].",
+            "[env SEARCHER_WORKERS; default: one per core but two].",
         ),
         click.option(
             "--max-bytes",

@@ -221,7 +221,7 @@ DOCUMENTED = (
         "",
         "processes analysing documents for the embedded engine",
         "usage error (exit 2) / refused",
-        "`--workers` / `SEARCHER_WORKERS` (default: one per core but one)",
+        "`--workers` / `SEARCHER_WORKERS` (default: one per core but two)",
     ),
     Documented("CACHE_SECONDS", "seconds", "`Cache-Control` of `/search` and `/suggest`", "–"),
     Documented(

@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     search_max_retries: int = Field(default=1, ge=0, le=1)
     reindex_lease_seconds: float = Field(default=REINDEX_LEASE_SECONDS, gt=0)
     # Embedded indexing: processes that analyse documents while the main one writes (None: one
-    # per core but one; 0: everything in one process).
+    # per core but two; 0: everything in one process).
     workers: int | None = Field(None, ge=0, le=MAX_INDEX_WORKERS)
 
     # HTTP API: browser origins allowed to call it (comma separated), and the key that unlocks
