@@ -43,36 +43,47 @@ CONFUSIONS: tuple[tuple[str, ...], ...] = (
     ("ث", "س"),  # tha / sin: ث said as س
     ("ص", "س"),  # sad / sin: emphatic or not
     ("ق", "ك"),  # qaf / kaf
-    ("ء", "ا", "و", "ي"),  # hamza placement: on an alef, waw or ya seat, or on the line
 )
-HAMZA = "ء"  # ...and a hamza readers leave out or add (مسول for مسؤول)
+# Hamza placement: the hamza written on another seat (an alef, a waw, a ya) or on the line
+# (ء for ا, و or ي and back: سئل / سأل, مسوول for مسؤول), or left out or added (مسول).
+HAMZA, HAMZA_SEATS = "ء", "اوي"
 # The letters an edit may add or put in a word: the normalised Arabic alphabet (ة is ه, ى is ي).
 ALPHABET = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 MIN_LETTERS = 3  # shorter words have too many neighbours to correct
 TYPO_WEIGHT = 0.5  # a close spelling's share of the weight of the word as typed
 _LETTERS = regex.compile(r"\p{L}+")
 
-_SWAPS: dict[str, str] = {}
-for _group in CONFUSIONS:
-    for _letter in _group:
-        _SWAPS[_letter] = _SWAPS.get(_letter, "") + "".join(o for o in _group if o != _letter)
+
+def _swap_table() -> dict[str, str]:
+    swaps: dict[str, str] = {HAMZA: HAMZA_SEATS}
+    for seat in HAMZA_SEATS:
+        swaps[seat] = HAMZA
+    for group in CONFUSIONS:
+        for letter in group:
+            swaps[letter] = swaps.get(letter, "") + "".join(o for o in group if o != letter)
+    return swaps
+
+
+_SWAPS = _swap_table()
 
 
 def confusions(word: str) -> set[str]:
-    """`word` with one or two confusable letters swapped, or its hamza left out or added."""
-    once = _swapped(word)
-    once |= {word[:i] + word[i + 1 :] for i, c in enumerate(word) if c == HAMZA}
-    once |= {word[:i] + HAMZA + word[i:] for i in range(1, len(word) + 1)}
-    twice = {twice for variant in once for twice in _swapped(variant)}
-    return (once | twice) - {word}
-
-
-def _swapped(word: str) -> set[str]:
-    return {
-        word[:i] + other + word[i + 1 :]
-        for i, letter in enumerate(word)
-        for other in _SWAPS.get(letter, "")
-    }
+    """`word` with one or two of its letters confused, and each of those with its hamza left out
+    or added: never any other edit, whatever the word's length."""
+    letters = list(word)
+    places = [(i, _SWAPS[c]) for i, c in enumerate(letters) if c in _SWAPS]
+    once, twice = set(), set()
+    for n, (i, others) in enumerate(places):
+        for other in others:
+            one = [*letters[:i], other, *letters[i + 1 :]]
+            once.add("".join(one))
+            for j, seconds in places[n + 1 :]:
+                twice |= {"".join([*one[:j], second, *one[j + 1 :]]) for second in seconds}
+    hamza = set()
+    for variant in (word, *once):
+        hamza |= {variant[:i] + variant[i + 1 :] for i, c in enumerate(variant) if c == HAMZA}
+        hamza |= {variant[:i] + HAMZA + variant[i:] for i in range(1, len(variant) + 1)}
+    return (once | twice | hamza) - {word}
 
 
 def edits(word: str) -> set[str]:
@@ -140,7 +151,7 @@ def _alternatives(typed: Clause, dictionary: Dictionary, analyzer: ArabicAnalyze
     for term in spellings(dictionary, typed.exact_terms[0]):
         word = dictionary.get(term)
         found = clause(word.form if word else term, False, analyzer)
-        if found is not None and found.kind == "word":
+        if found is not None and found.kind != "phrase":  # a form that is two words: no
             out.append(found)
     return out
 
