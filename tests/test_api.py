@@ -107,6 +107,16 @@ def test_suggest_completes_a_partial_word(tmp_path: Path) -> None:
         assert client.get("/suggest", params={"q": "م"}).json()["suggestions"] == []
 
 
+def test_suggestions_show_the_spelling_readers_type(client: TestClient) -> None:
+    # Issue #13: «الصل» offered the half-normalised Uthmani «ٱلصلوٰة»; a reader writes الصلاة.
+    found = client.get("/suggest", params={"q": "الصل"}).json()["suggestions"]
+    assert "الصلاة" in found
+    quranic = set("\u0670\u0671\u06e1\u06e5\u06e6\u0640")  # ٰ ٱ ۡ ۥ ۦ and the kashida
+    assert found and not any(quranic & set(word) for word in found)
+    found = client.get("/suggest", params={"q": "ذل"}).json()["suggestions"]
+    assert "ذلك" in found and "ذالك" not in found  # Uthmani ذَٰلِكَ in its standard spelling
+
+
 def test_health(client: TestClient) -> None:
     assert client.get("/health").json() == {
         "status": "ok",
