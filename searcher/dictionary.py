@@ -26,10 +26,12 @@ import time
 import weakref
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Protocol
 
 import regex
 
+from searcher.arabic import ArabicAnalyzer
 from searcher.arabic.display import DisplayForms
 from searcher.limits import (
     DICTIONARY_MAX_WORDS,
@@ -48,15 +50,41 @@ CLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "
 # A prefix whose range holds more keys than this has its top words computed in advance; a
 # narrower one is scanned per request (at most this many keys).
 _SCAN = 256
+_RUNS_CACHED = 200_000  # runs whose dictionary values are remembered (cleared when full)
 _LAST = "\U0010ffff"  # sorts after any character: prefix + _LAST bounds the keys with the prefix
 
 
-def document_forms(forms: DisplayForms, doc: Document) -> list[str]:
-    """The dictionary values one document indexes: ``term<US>form`` per distinct word."""
-    found = forms.of_text(doc.title)
-    for term, form in forms.of_text(doc.body).items():
-        found.setdefault(term, form)
-    return [f"{term}{SEPARATOR}{form}" for term, form in found.items() if _WORD.fullmatch(term)]
+class DocumentWords:
+    """The dictionary values each document indexes: ``term<US>form`` per distinct word, with the
+    form the word first takes in the document (its title first).  On the indexing path, so each
+    run of word characters is worked out once and remembered."""
+
+    def __init__(self, analyzer: ArabicAnalyzer) -> None:
+        self.analyzer = analyzer
+        self.forms = DisplayForms(analyzer)
+        self._runs: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def values(self, doc: Document) -> list[str]:
+        # Each distinct run once, in order of first appearance, the title's first.
+        runs = list(dict.fromkeys([*self.analyzer.runs(doc.title), *self.analyzer.runs(doc.body)]))
+        for run in [run for run in runs if run not in self._runs]:
+            self._remember(run)
+        # Backwards, so that a word's first occurrence is the one left in `found`.
+        found: dict[str, str] = {}
+        found.update(chain.from_iterable(map(self._runs.__getitem__, reversed(runs))))
+        return list(found.values())
+
+    def _remember(self, run: str) -> tuple[tuple[str, str], ...]:
+        pairs = tuple(
+            (term, f"{term}{SEPARATOR}{form}")
+            for term, form in reversed(self.forms.of_run(run))
+            if _WORD.fullmatch(term)
+        )
+        # Bounded as the analyzer's own word cache is; `values` reads a run it just remembered.
+        if len(self._runs) >= _RUNS_CACHED:
+            self._runs.clear()
+        self._runs[run] = pairs
+        return pairs
 
 
 class DictionarySource(Protocol):

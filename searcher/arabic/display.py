@@ -10,9 +10,8 @@ shows instead is the word as the documents spell it, cleaned the way a reader ty
   «ذَٰلِكَ» → «ذلك» (the word rules, whose outputs the table writes in standard spelling).
 
 A form is kept only if the analysis reads it back as the same term; otherwise the term itself is
-shown.  `DisplayForms.of_text` gives, for one document, each term and the form it first takes
-there; the dictionary (`searcher/dictionary.py`) counts documents per (term, form) and shows the
-most frequent form of each term.
+shown.  The dictionary (`searcher/dictionary.py`) counts documents per (term, form) and shows
+the most frequent form of each term.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import regex
 
 from searcher.arabic import rules as rule_table
 from searcher.arabic.analyse import ArabicAnalyzer
-from searcher.limits import ANALYZER_CACHE_MAX_WORD_CHARS
 
 # The rules that fold letters a reader types (أ to ا, ة to ه, ى to ي, ؤ to ء, case, digits): a
 # display form keeps them.  Every other rule (marks, tatweel, the Uthmani spellings) applies.
@@ -34,7 +32,6 @@ _MARKS = ("harakat", "quranic_marks", "tatweel", "invisible_marks", "presentatio
 # hamza on a kashida): a word with one of them is Uthmani and gets the Uthmani rules too.
 _UTHMANI = regex.compile("[\u0670\u0671\u0653-\u065f\u06d6-\u06ed\u08d3-\u08ff]|\u0640\u0654")
 _WASLA = str.maketrans({"\u0671": "\u0627"})  # standard text writes alef wasla as a plain alef
-_CACHE_SIZE = 200_000  # runs whose forms are remembered (cleared when full)
 
 
 class DisplayForms:
@@ -55,36 +52,21 @@ class DisplayForms:
                 analyzer.word_patterns, sorted(analyzer.word_rules), strict=True
             )
         ]
-        self._runs: dict[str, tuple[tuple[str, str], ...]] = {}
 
-    def of_text(self, text: str) -> dict[str, str]:
-        """Each exact term of `text` and the display form it first takes there."""
-        found: dict[str, str] = {}
-        for run in self.analyzer.runs(text):
-            for term, form in self._of_run(run):
-                found.setdefault(term, form)
-        return found
+    def of_run(self, run: str) -> list[tuple[str, str]]:
+        """(exact term, display form) for each term of one run of word characters."""
+        return [
+            (term, self.of_word(surface, term))
+            for term, surface in self.analyzer.surface_terms(run)
+        ]
 
     def of_word(self, surface: str, term: str) -> str:
         """`surface` (one word as written) as a reader types it, or `term` if the analysis would
         not read that form back as `term`."""
         form = self._standard(surface)
-        if form != term and self.analyzer.terms(form, stemmed=False) != [term]:
-            return term
-        return form
-
-    def _of_run(self, run: str) -> tuple[tuple[str, str], ...]:
-        pairs = self._runs.get(run)
-        if pairs is None:
-            pairs = tuple(
-                (term, self.of_word(surface, term))
-                for term, surface in self.analyzer.surface_terms(run)
-            )
-            if len(run) <= ANALYZER_CACHE_MAX_WORD_CHARS:
-                if len(self._runs) >= _CACHE_SIZE:
-                    self._runs.clear()
-                self._runs[run] = pairs
-        return pairs
+        if form in (surface, term):  # as written, or as indexed: nothing to check
+            return form
+        return form if self.analyzer.terms(form, stemmed=False) == [term] else term
 
     def _standard(self, surface: str) -> str:
         if not _UTHMANI.search(surface):

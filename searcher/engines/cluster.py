@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from searcher import facets as facet_counts
 from searcher.arabic import ArabicAnalyzer, Token
-from searcher.arabic.display import DisplayForms
+from searcher.dictionary import DocumentWords
 from searcher.engines import template, wire
 from searcher.engines.base import BulkItem
 from searcher.engines.bulk import (
@@ -103,8 +103,8 @@ class ClusterEngine:
         self._writes: dict[str, int] = defaultdict(int)
 
     @functools.cached_property
-    def _forms(self) -> DisplayForms:
-        return DisplayForms(self.analyzer)
+    def _words(self) -> DocumentWords:
+        return DocumentWords(self.analyzer)
 
     def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
         raise NotImplementedError
@@ -340,7 +340,7 @@ class ClusterEngine:
         if existing is None:
             existing = self.existing_ids(index, [doc.id for doc in docs])
         encoded = [
-            Encoded.of(position, target.alias, doc.id, wire.indexed_source(doc, self._forms))
+            Encoded.of(position, target.alias, doc.id, wire.indexed_source(doc, self._words))
             for position, doc in enumerate(docs)
         ]
         n_parts = min(BULK_CONCURRENCY, max(1, len(docs) // BULK_MIN_PART))

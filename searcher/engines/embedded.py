@@ -43,8 +43,7 @@ import tantivy
 
 from searcher import facets as facet_counts
 from searcher.arabic import ArabicAnalyzer, Token
-from searcher.arabic.display import DisplayForms
-from searcher.dictionary import document_forms
+from searcher.dictionary import DocumentWords
 from searcher.engines import datesort
 from searcher.engines.base import BulkItem
 from searcher.engines.file_lease import FileLease
@@ -371,8 +370,8 @@ class EmbeddedEngine:
         return {searcher.doc(address)["id"][0] for _, address in result.hits}
 
     @functools.cached_property
-    def _forms(self) -> DisplayForms:
-        return DisplayForms(self.analyzer)
+    def _words(self) -> DocumentWords:
+        return DocumentWords(self.analyzer)
 
     def _document(self, doc: Document, declared: tuple[str, ...]) -> tantivy.Document:
         """The tantivy document; `NotKeyword` if a declared field holds an object (refused, as
@@ -394,7 +393,7 @@ class EmbeddedEngine:
                 out.add_text(_keyword_field(name), keyword)
         stamp = datesort.NO_DATE if doc.published_at is None else epoch_millis(doc.published_at)
         out.add_integer(datesort.DATE_FIELD, stamp)
-        for value in document_forms(self._forms, doc):
+        for value in self._words.values(doc):
             out.add_text(FORMS, value)
         out.add_bytes("source", orjson.dumps(doc.source()))
         return out

@@ -11,8 +11,7 @@ from typing import Any
 
 from searcher import facets as facet_counts
 from searcher.arabic import ArabicAnalyzer
-from searcher.arabic.display import DisplayForms
-from searcher.dictionary import document_forms
+from searcher.dictionary import DocumentWords
 from searcher.engines.template import FORMS_FIELD
 from searcher.filters import DATE, TAGS, Filters
 from searcher.limits import FACET_CANDIDATES, HIGHLIGHT_MAX_ANALYZED_CHARS
@@ -204,13 +203,13 @@ def dictionary_body(after: dict[str, Any] | None, page: int) -> dict[str, Any]:
     return {"size": 0, "track_total_hits": False, "aggs": {"forms": {"composite": composite}}}
 
 
-def indexed_source(doc: Document, forms: DisplayForms) -> dict[str, Any]:
+def indexed_source(doc: Document, words: DocumentWords) -> dict[str, Any]:
     """What a document's bulk action carries: its source and its words for the dictionary
     (`FORMS_FIELD`, which the mapping keeps out of the stored `_source`)."""
-    return {**doc.source(), FORMS_FIELD: document_forms(forms, doc)}
+    return {**doc.source(), FORMS_FIELD: words.values(doc)}
 
 
-def bulk_actions(index: str, docs: list[Document], forms: DisplayForms) -> list[dict[str, Any]]:
+def bulk_actions(index: str, docs: list[Document], words: DocumentWords) -> list[dict[str, Any]]:
     """Actions for the clients' bulk helpers (the bench's baselines; searcher's own requests
     are built by `bulk.Encoded`): each source as `indexed_source` makes it."""
     return [
@@ -218,7 +217,7 @@ def bulk_actions(index: str, docs: list[Document], forms: DisplayForms) -> list[
             "_op_type": "index",
             "_index": index,
             "_id": doc.id,
-            "_source": indexed_source(doc, forms),
+            "_source": indexed_source(doc, words),
         }
         for doc in docs
     ]
