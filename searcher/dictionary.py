@@ -13,13 +13,14 @@ first takes in that document (`arabic/display.py`).  The engine counts documents
 A process keeps the `DICTIONARY_MAX_WORDS` most frequent terms in memory, with a table that
 answers "the most frequent words starting with this prefix" in microseconds, and rebuilds it
 when the index changes (the embedded engine: a new commit; a cluster: after
-`DICTIONARY_MAX_AGE_SECONDS`, or at once after this process writes).  One request rebuilds;
-the others meanwhile keep the previous dictionary.
+`DICTIONARY_MAX_AGE_SECONDS`, or at once after this process writes).  One thread rebuilds it;
+meanwhile every request is answered from the previous one.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import threading
 import time
@@ -33,6 +34,7 @@ import regex
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic.display import DisplayForms
+from searcher.errors import SearcherError
 from searcher.limits import (
     DICTIONARY_MAX_WORDS,
     SUGGEST_MAX_SIZE,
@@ -212,15 +214,21 @@ def _cache(engine: DictionarySource) -> _Cache:
 
 
 def current(engine: DictionarySource, index: str) -> Dictionary | None:
-    """The dictionary of `index` without waiting: the current one, or the previous one while
-    another thread rebuilds it; None when the caller must build it (`of`)."""
+    """The dictionary of `index` without waiting: the current one, or, when the index changed,
+    the previous one while a background thread rebuilds it; None before the first build (the
+    caller then builds it with `of`)."""
     cache = _cache(engine)
     held = cache.built.get(index)
     if held is None:
         return None
-    if held.version == engine.dictionary_version(index) or cache.lock(index).locked():
-        return held.dictionary
-    return None
+    if held.version != engine.dictionary_version(index) and not cache.lock(index).locked():
+        threading.Thread(target=_rebuild, args=(engine, index), daemon=True).start()
+    return held.dictionary
+
+
+def _rebuild(engine: DictionarySource, index: str) -> None:
+    with contextlib.suppress(SearcherError):  # the engine is down: the next request tries again
+        of(engine, index)
 
 
 def of(engine: DictionarySource, index: str) -> Dictionary:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +116,20 @@ def test_suggestions_show_the_spelling_readers_type(client: TestClient) -> None:
     assert found and not any(quranic & set(word) for word in found)
     found = client.get("/suggest", params={"q": "ذل"}).json()["suggestions"]
     assert "ذلك" in found and "ذالك" not in found  # Uthmani ذَٰلِكَ in its standard spelling
+
+
+def test_a_written_word_reaches_the_suggestions(client: TestClient) -> None:
+    assert client.get("/suggest", params={"q": "مكتبا"}).json()["suggestions"] == []
+    doc = {"id": "lib", "title": "خبر", "body": "افتتاح مكتبات عامة جديدة"}
+    assert client.post("/documents", json=doc, headers={"X-API-Key": KEY}).status_code == 200
+    # The dictionary is rebuilt in the background; meanwhile the previous one answers.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = client.get("/suggest", params={"q": "مكتبا"}).json()["suggestions"]
+        if found:
+            break
+        time.sleep(0.05)
+    assert found == ["مكتبات"]
 
 
 def test_health(client: TestClient) -> None:

@@ -1,9 +1,9 @@
 """GET /suggest: completions of the word being typed, from the index's word dictionary.
 
 A lookup in the dictionary (`searcher/dictionary.py`) costs microseconds, so it runs on the
-event loop itself: no worker thread, no queue behind slow searches.  Only when the dictionary
-must be (re)built (the first request, or the first after the index changed) does the request
-wait for that on the search lane; meanwhile other requests are answered from the previous one.
+event loop itself: no worker thread, no queue behind slow searches.  Only the very first request
+waits for the dictionary to be built (on the search lane); after the index changes, a background
+thread rebuilds it while requests are answered from the previous one.
 """
 
 from __future__ import annotations
