@@ -8,11 +8,9 @@ import pytest
 
 from searcher import dictionary, recovery, typos, vocalised
 from searcher.arabic import ArabicAnalyzer
-from searcher.engines import Engine, open_engine
 from searcher.query import parse
-from searcher.settings import Settings
-from tests.conftest import SERVER_ENGINES
-from tests.test_engines import load_sample, unique
+from tests.conftest import SERVER_ENGINES, loaded_engines
+from tests.test_engines import load_sample
 
 ENGINES = ["embedded", *(pytest.param(name, marks=pytest.mark.engines) for name in SERVER_ENGINES)]
 
@@ -20,25 +18,7 @@ ENGINES = ["embedded", *(pytest.param(name, marks=pytest.mark.engines) for name 
 @pytest.fixture(scope="module")
 def sample(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """(engine, index) with the bundled sample corpus, per engine name."""
-    opened: dict[str, tuple[Engine, str]] = {}
-
-    def get(name: str) -> tuple[Engine, str]:
-        if name not in opened:
-            if name == "embedded":
-                settings = Settings(engine="embedded", data_dir=tmp_path_factory.mktemp("e"))
-            else:
-                settings = Settings(engine=name, url=request.getfixturevalue(f"{name}_url"))
-            engine = open_engine(settings)
-            index = unique("recovery")
-            load_sample(engine, index)
-            opened[name] = (engine, index)
-        return opened[name]
-
-    yield get
-    for engine, index in opened.values():
-        if engine.name != "embedded":
-            engine.delete_index(index)
-        engine.close()
+    yield from loaded_engines(request, tmp_path_factory, load_sample)
 
 
 def run(sample, name: str, query: str):

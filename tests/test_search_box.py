@@ -21,7 +21,7 @@ from searcher.limits import MAX_FACET_VALUES, MAX_KEYWORD_CHARS
 from searcher.models import Document, SearchResponse
 from searcher.query import parse
 from searcher.settings import Settings
-from tests.conftest import SERVER_ENGINES
+from tests.conftest import SERVER_ENGINES, loaded_engines
 from tests.site_corpus import (
     ANALYSIS,
     DECLARED,
@@ -37,7 +37,6 @@ from tests.site_corpus import (
     site_documents,
     when,
 )
-from tests.test_engines import unique
 
 ENGINES = ["embedded", *(pytest.param(name, marks=pytest.mark.engines) for name in SERVER_ENGINES)]
 DOCS = site_documents()
@@ -48,27 +47,13 @@ BY_ID = {doc.id: doc for doc in DOCS}
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """(engine, index) holding the news site, per engine name; `category` and `author`
     declared filterable when the index was created."""
-    opened: dict[str, tuple[Engine, str]] = {}
 
-    def get(name: str) -> tuple[Engine, str]:
-        if name not in opened:
-            if name == "embedded":
-                where = {"data_dir": tmp_path_factory.mktemp("site")}
-            else:
-                where = {"url": request.getfixturevalue(f"{name}_url")}
-            engine = open_engine(Settings(engine=name, filterable=DECLARED, **where))
-            index = unique("site")
-            engine.create_index(index)
-            assert all(item.ok for item in engine.bulk(index, DOCS))
-            engine.refresh(index)
-            opened[name] = (engine, index)
-        return opened[name]
+    def load(engine: Engine, index: str) -> None:
+        engine.create_index(index)
+        assert all(item.ok for item in engine.bulk(index, DOCS))
+        engine.refresh(index)
 
-    yield get
-    for engine, index in opened.values():
-        if engine.name != "embedded":
-            engine.delete_index(index)
-        engine.close()
+    yield from loaded_engines(request, tmp_path_factory, load, filterable=DECLARED)
 
 
 def search(site, name: str, query: str = "", **options) -> SearchResponse:
