@@ -537,7 +537,7 @@ def search_command(
 def _print_response(query: str, response: SearchResponse, first: int, display: str) -> None:
     hits = "hit" if response.total == 1 else "hits"
     took = f"({response.took_ms:.1f} ms)"
-    if response.corrected:  # nothing as typed: the hits are for close spellings
+    if response.corrected and response.did_you_mean:  # nothing as typed: close spellings
         meant = response.did_you_mean
         click.echo(f"no hits for {query!r}; {response.total} {hits} for {meant!r} {took}")
     elif response.relaxed:  # the query as typed found nothing: say so before the near results

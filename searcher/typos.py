@@ -10,9 +10,11 @@ spelling counts only if the index's word dictionary (`dictionary.py`) holds it, 
 
 How the results use them (`recovery.search`), never above what the query as typed finds:
 
-- the query finds nothing: each word is searched together with its close spellings, which
-  weigh `TYPO_WEIGHT` of the word itself, so a document holding the typed words ranks first;
-  the response says `corrected: true` and `did_you_mean` names the best spelling;
+- the query finds nothing: each word that finds nothing on its own either (no form of it is in
+  the index: a clitic or a plural the stemmer knows is no typo) is searched together with its
+  close spellings, which weigh `TYPO_WEIGHT` of the word itself, so a document holding the
+  typed words ranks first; the response says `corrected: true` and `did_you_mean` names the
+  best spelling;
 - the query finds a few documents (at most `DID_YOU_MEAN_AT_MOST`): its results stay as they
   are, and `did_you_mean` is offered if the best spellings find `DID_YOU_MEAN_RATIO` times more.
 
@@ -21,6 +23,7 @@ Every engine reads the same dictionary, so all three correct alike.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import regex
@@ -68,8 +71,8 @@ _SWAPS = _swap_table()
 
 
 def confusions(word: str) -> set[str]:
-    """`word` with one or two of its letters confused, and each of those with its hamza left out
-    or added: never any other edit, whatever the word's length."""
+    """`word` with one or two of its letters confused, or its hamza left out or added: never any
+    other edit, whatever the word's length."""
     letters = list(word)
     places = [(i, _SWAPS[c]) for i, c in enumerate(letters) if c in _SWAPS]
     once, twice = set(), set()
@@ -79,10 +82,10 @@ def confusions(word: str) -> set[str]:
             once.add("".join(one))
             for j, seconds in places[n + 1 :]:
                 twice |= {"".join([*one[:j], second, *one[j + 1 :]]) for second in seconds}
-    hamza = set()
-    for variant in (word, *once):
-        hamza |= {variant[:i] + variant[i + 1 :] for i, c in enumerate(variant) if c == HAMZA}
-        hamza |= {variant[:i] + HAMZA + variant[i:] for i in range(1, len(variant) + 1)}
+    # A hamza left out or added, in the word as typed (after a swap it would be any deletion of
+    # an alef, waw or ya: امن is not a typo of من).
+    hamza = {word[:i] + word[i + 1 :] for i, c in enumerate(word) if c == HAMZA}
+    hamza |= {word[:i] + HAMZA + word[i:] for i in range(1, len(word) + 1)}
     return (once | twice | hamza) - {word}
 
 
@@ -118,18 +121,25 @@ class Correction:
     text: str  # what the user typed, with the best spellings: the `did_you_mean`
 
 
-def correct(plan: QueryPlan, dictionary: Dictionary, analyzer: ArabicAnalyzer) -> Correction | None:
-    """The plan corrected word by word, or None when no word has a close spelling."""
+def correct(
+    plan: QueryPlan,
+    dictionary: Dictionary,
+    analyzer: ArabicAnalyzer,
+    groups: Collection[int] | None = None,
+) -> Correction | None:
+    """The plan corrected word by word (only the `groups` given, if any), or None when no word
+    has a close spelling."""
     if len(plan.groups) > TYPO_MAX_WORDS:
         return None
     tolerant: list[list[Clause]] = []
     best: list[list[Clause]] = []
     text = plan.text
     changed = False
-    for group in plan.groups:
+    for number, group in enumerate(plan.groups):
         widened, replaced = list(group), []
         for typed in group:
-            alternatives = _alternatives(typed, dictionary, analyzer)
+            wanted = groups is None or number in groups
+            alternatives = _alternatives(typed, dictionary, analyzer) if wanted else []
             widened += [replace(a, weight=TYPO_WEIGHT) for a in alternatives]
             replaced.append(alternatives[0] if alternatives else typed)
             if alternatives:

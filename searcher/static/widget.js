@@ -253,9 +253,13 @@
         status.textContent = TEXT.none;
         return;
       }
-      if (data.corrected) status.textContent = TEXT.corrected(data.total, String(data.did_you_mean));
-      else if (data.relaxed) status.textContent = TEXT.near(data.total, (data.dropped || []).map(String));
-      else status.textContent = TEXT.results(data.total);
+      if (data.corrected && data.did_you_mean) {
+        status.textContent = TEXT.corrected(data.total, String(data.did_you_mean));
+      } else if (data.relaxed) {
+        status.textContent = TEXT.near(data.total, (data.dropped || []).map(String));
+      } else {
+        status.textContent = TEXT.results(data.total);
+      }
       status.classList.toggle("searcher-near", Boolean(data.relaxed || data.corrected));
       data.hits.forEach(function (hit) {
         var item = el("li", { class: "searcher-hit", "data-id": hit.id });
