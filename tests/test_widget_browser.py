@@ -58,7 +58,13 @@ SAFE_URLS = {
 }
 HOSTILE_WORD, SAFE_WORD = "خطرة", "سليمة"  # one page of results each
 # Tags are document fields too: the chips show them as text, whatever they hold.
-HOSTILE_TAGS = ["<img src=x onerror=alert(1)>", "javascript:alert(1)", "سياسة"]
+HOSTILE_TAGS = [
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "سياسة",
+    "__proto__",
+    "constructor",
+]
 
 
 def url_documents() -> list[Document]:
@@ -247,6 +253,16 @@ def test_facet_chips_count_narrow_and_show_values_as_text(page: object) -> None:
     chip(page, "سياسة").click()
     expect(page.locator(".searcher-hit")).to_have_count(3)  # type: ignore[attr-defined]
     chip(page, HOSTILE_TAGS[0]).click()
+    expect(page.locator(".searcher-hit")).to_have_count(1)  # type: ignore[attr-defined]
+    # Words that name JavaScript's own properties are tags like any other.
+    for name in ("__proto__", "constructor"):
+        assert chip(page, name).get_attribute("aria-pressed") == "false"
+        assert chip(page, name).locator(".searcher-count").inner_text() == "1"
+    chip(page, "constructor").click()
+    expect(chip(page, "constructor")).to_have_attribute("aria-pressed", "true")
+    chip(page, HOSTILE_TAGS[0]).click()
+    chip(page, "__proto__").click()
+    expect(chip(page, "__proto__")).to_have_attribute("aria-pressed", "true")
     expect(page.locator(".searcher-hit")).to_have_count(1)  # type: ignore[attr-defined]
     assert page.dialogs == []  # type: ignore[attr-defined]
 

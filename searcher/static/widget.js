@@ -122,7 +122,8 @@
     root.appendChild(chips);
     root.appendChild(results);
     // The pressed chips: {facet name: {value: true}}.  Kept across searches (a reader narrows
-    // to a tag, then refines the words), cleared with the box.
+    // to a tag, then refines the words), cleared with the box.  The value maps have no
+    // prototype: a tag may be called "constructor" or "__proto__" like any other word.
     var pressed = {};
 
     var active = -1;
@@ -201,7 +202,7 @@
     }
 
     function toggle(name, value) {
-      pressed[name] = pressed[name] || {};
+      pressed[name] = pressed[name] || Object.create(null);
       if (pressed[name][value]) delete pressed[name][value];
       else pressed[name][value] = true;
       search(input.value, true);
@@ -217,12 +218,13 @@
           if (shown.indexOf(value) < 0) shown.push(value);
         });
         shown.forEach(function (value) {
-          var on = Boolean(pressed[name] && pressed[name][value]);
+          var on = Boolean(pressed[name] && pressed[name][value] === true);
           var chip = el("button", {
             type: "button", class: "searcher-chip", "aria-pressed": on ? "true" : "false",
             "data-facet": name, "data-value": value
           }, value);
-          chip.appendChild(el("span", { class: "searcher-count" }, String(values[value] || 0)));
+          var count = Object.prototype.hasOwnProperty.call(values, value) ? values[value] : 0;
+          chip.appendChild(el("span", { class: "searcher-count" }, String(count)));
           chip.addEventListener("click", function () { toggle(name, value); });
           chips.appendChild(chip);
         });
