@@ -67,8 +67,10 @@ class DocumentWords:
         self._runs: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def values(self, doc: Document) -> list[str]:
-        # Each distinct run once, in order of first appearance, the title's first.
-        runs = list(dict.fromkeys([*self.analyzer.runs(doc.title), *self.analyzer.runs(doc.body)]))
+        # Each distinct run once, in order of first appearance, the title's first (streamed: a
+        # 20 MB body's millions of runs are never all held at once).
+        every = chain(self.analyzer.runs(doc.title), self.analyzer.runs(doc.body))
+        runs = list(dict.fromkeys(every))
         for run in [run for run in runs if run not in self._runs]:
             self._remember(run)
         # Backwards, so that a word's first occurrence is the one left in `found`.

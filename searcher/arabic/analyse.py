@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -344,9 +344,10 @@ class ArabicAnalyzer:
             stemmed.extend(word.indexed)
         return stemmed, exact
 
-    def runs(self, text: str) -> list[str]:
-        """The runs of word characters of `text`, each of which yields one or more terms."""
-        return self._fast_token_re.findall(text)
+    def runs(self, text: str) -> Iterator[str]:
+        """The runs of word characters of `text`, each of which yields one or more terms, one at
+        a time: a 20 MB text has millions of them, too many to hold as a list beside the text."""
+        return (match[0] for match in self._fast_token_re.finditer(text))
 
     def surface_terms(self, run: str) -> list[tuple[str, str]]:
         """(exact term, the stretch of `run` it comes from) for each term of one run."""
