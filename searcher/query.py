@@ -40,10 +40,6 @@ EXACT_FIELDS: tuple[tuple[str, float], ...] = (("title.exact", 3.0), ("body.exac
 TIE_BREAKER = 0.3
 
 Kind = Literal["word", "exact_word", "phrase"]
-# How results are ordered: by relevance (BM25), or newest first by `published_at` (documents
-# without a date last), ties by relevance, then by id, so pages never overlap or skip.
-SortOrder = Literal["relevance", "date"]
-SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date")
 
 _PIECES = regex.compile(r'(-?)"([^"]*)"?|(\S+)')
 

@@ -30,7 +30,8 @@ from searcher import dictionary, typos
 from searcher.engines.base import Engine
 from searcher.limits import DID_YOU_MEAN_AT_MOST, DID_YOU_MEAN_RATIO, RELAX_MAX_WORDS
 from searcher.models import SearchResponse
-from searcher.query import QueryPlan, SortOrder, group_text
+from searcher.query import QueryPlan, group_text
+from searcher.sorting import SortOrder
 
 
 def search(

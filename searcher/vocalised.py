@@ -22,7 +22,8 @@ from searcher.arabic import ArabicAnalyzer
 from searcher.engines.base import Engine
 from searcher.limits import RERANK_WINDOW
 from searcher.models import Hit, SearchResponse
-from searcher.query import QueryPlan, SortOrder
+from searcher.query import QueryPlan
+from searcher.sorting import SortOrder
 
 # The marks a reader types: short vowels, tanwin, shadda (sukun is left out: readers and the
 # Quranic text write it differently, ْ and ۡ, and it says only that no vowel is there).

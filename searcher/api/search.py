@@ -30,7 +30,8 @@ from searcher.limits import (
     MAX_QUERY_CHARS,
 )
 from searcher.models import SearchResponse
-from searcher.query import SortOrder, parse
+from searcher.query import parse
+from searcher.sorting import SortOrder
 
 router = APIRouter()
 

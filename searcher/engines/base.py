@@ -14,7 +14,8 @@ from typing import Protocol, runtime_checkable
 from searcher.arabic import ArabicAnalyzer, Token
 from searcher.lease import Holder, Lease
 from searcher.models import Document, SearchResponse
-from searcher.query import QueryPlan, SortOrder
+from searcher.query import QueryPlan
+from searcher.sorting import SortOrder
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,9 @@ from searcher.limits import (
 )
 from searcher.models import Document, SearchResponse
 from searcher.names import WRITER_SUFFIX, check_name
-from searcher.query import QueryPlan, SortOrder
+from searcher.query import QueryPlan
 from searcher.settings import Settings
+from searcher.sorting import SortOrder
 
 BULK_MAX_RETRIES = 8  # 429s retried with exponential backoff from...
 BULK_INITIAL_BACKOFF = 0.5  # ...half a second, doubling

@@ -55,8 +55,9 @@ from searcher.lease import Holder, Lease
 from searcher.limits import FACET_CANDIDATES
 from searcher.models import Document, Hit, SearchResponse
 from searcher.names import check_name
-from searcher.query import TIE_BREAKER, Clause, QueryPlan, SortOrder
+from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import python_snippet, to_html
+from searcher.sorting import SortOrder
 
 T = TypeVar("T")
 TEXT_FIELDS = ("title", "body", "title.exact", "body.exact")

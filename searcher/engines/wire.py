@@ -16,8 +16,9 @@ from searcher.engines.template import FORMS_FIELD
 from searcher.filters import DATE, TAGS, Filters
 from searcher.limits import FACET_CANDIDATES, HIGHLIGHT_MAX_ANALYZED_CHARS
 from searcher.models import Document, Hit, ShardCounts, Snippet
-from searcher.query import TIE_BREAKER, Clause, QueryPlan, SortOrder
+from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import from_tagged, to_html, window, word_marks
+from searcher.sorting import SortOrder
 
 # Two of Unicode's noncharacters, reserved for a program's internal use: documents lose them on
 # the way in (models.Document), so they delimit highlights unambiguously.  (Private-use
