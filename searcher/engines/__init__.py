@@ -12,7 +12,9 @@ def open_engine(settings: Settings) -> Engine:
     if settings.engine == "embedded":
         from searcher.engines.embedded import EmbeddedEngine
 
-        return EmbeddedEngine(settings.data_dir, analyzer, settings.workers)
+        return EmbeddedEngine(
+            settings.data_dir, analyzer, settings.filterable, workers=settings.workers
+        )
     if settings.engine == "elasticsearch":
         from searcher.engines.elasticsearch import ElasticsearchEngine
 

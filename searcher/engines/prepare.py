@@ -1,10 +1,12 @@
 """What the embedded engine hands tantivy for each document, prepared on every core.
 
-A `Row` is one document as tantivy indexes it: its id, the Arabic analysis of its title and body
-(terms joined for tantivy's whitespace tokenizer) and its stored source.  Preparing rows is the
-CPU-bound part of indexing, and Python runs it on one core, so `Preparer` cuts a chunk into
-pieces of `PIECE_DOCS` and hands some of them to worker processes while the caller prepares the
-others and feeds tantivy's writer threads, in order.
+A row is one document as tantivy indexes it (`tantivy.Document.from_dict` reads it): its id, the
+Arabic analysis of its title and body (terms joined for tantivy's whitespace tokenizer), its
+keyword fields (``tags`` and the index's declared ones), its date, its word-dictionary values
+(`searcher/dictionary.py`) and its stored source.  Preparing rows is the CPU-bound part of
+indexing, and Python runs it on one core, so `Preparer` cuts a chunk into pieces of
+`PIECE_DOCS` and hands some of them to worker processes while the caller prepares the others and
+feeds tantivy's writer threads, in order.
 
 A chunk of one piece (an API write, a small file) never starts a pool, and `workers=0` means
 "all in this process".  Workers are spawned (a fresh interpreter each), so a script that indexes
@@ -16,31 +18,62 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from searcher.arabic import ArabicAnalyzer
+from searcher.dictionary import DocumentWords
+from searcher.engines import datesort
+from searcher.filters import NotKeyword, epoch_millis, keyword_values
 from searcher.models import Document
 
 if TYPE_CHECKING:  # the pool's modules load only when a pool starts (a search needs none)
     from concurrent.futures import Future, ProcessPoolExecutor
 
-# id, title (stemmed, exact), body (stemmed, exact), source: the fields of `embedded._schema`.
-Row = tuple[str, str, str, str, str, bytes]
-ROW_FIELDS = ("id", "title", "title_exact", "body", "body_exact", "source")
+# A document's tantivy fields by name (the fields of `embedded._schema`), or, for a document the
+# index refuses (a declared keyword field holding an object), the reason, as a cluster gives it.
+Row = dict[str, Any] | str
+FORMS = "forms"  # the word dictionary's field: `term<US>form` per distinct word of a document
 # Documents per piece: a worker's unit of work, big enough that shipping it to a process and
 # its rows back (pickles of short strings) costs little next to analysing it.
 PIECE_DOCS = 500
 
 
-def rows(analyzer: ArabicAnalyzer, docs: Sequence[Document]) -> list[Row]:
-    """Every document of `docs` as tantivy indexes it.  Raises if one cannot be encoded."""
-    out = []
-    for doc in docs:
-        title, body = analyzer.joined_terms(doc.title), analyzer.joined_terms(doc.body)
-        out.append((doc.id, *title, *body, orjson.dumps(doc.source())))
-    return out
+def keyword_field(name: str) -> str:
+    """The tantivy field of a keyword field: ``tags``, or ``kw_<name>`` for a declared one (the
+    prefix keeps a declared name from ever meeting one of ours)."""
+    return name if name == "tags" else f"kw_{name}"
+
+
+def rows(words: DocumentWords, docs: Sequence[Document], declared: tuple[str, ...]) -> list[Row]:
+    """Every document of `docs` as tantivy indexes it (or why the index refuses it).  Raises if
+    one cannot be encoded at all."""
+    return [_row(words, doc, declared) for doc in docs]
+
+
+def _row(words: DocumentWords, doc: Document, declared: tuple[str, ...]) -> Row:
+    analyzer = words.analyzer
+    title, body = analyzer.joined_terms(doc.title), analyzer.joined_terms(doc.body)
+    row: dict[str, Any] = {
+        "id": doc.id,
+        "title": title[0],
+        "title_exact": title[1],
+        "body": body[0],
+        "body_exact": body[1],
+    }
+    extra = doc.model_extra or {}
+    for name in ("tags", *declared):
+        value = doc.tags if name == "tags" else extra.get(name)
+        try:
+            row[keyword_field(name)] = keyword_values(value)
+        except NotKeyword as error:
+            return f"field {name!r} is filterable, so a keyword: {error}"
+    published = doc.published_at
+    row[datesort.DATE_FIELD] = datesort.NO_DATE if published is None else epoch_millis(published)
+    row[FORMS] = words.values(doc)
+    row["source"] = orjson.dumps(doc.source())
+    return row
 
 
 def available_cores() -> int:
@@ -59,17 +92,17 @@ def default_workers() -> int:
     return max(0, available_cores() - 2)
 
 
-_analyzer: ArabicAnalyzer | None = None  # a worker process's own copy
+_words: DocumentWords | None = None  # a worker process's own analyzer and dictionary runs
 
 
 def _start_worker(analyzer: ArabicAnalyzer) -> None:
-    global _analyzer
-    _analyzer = analyzer
+    global _words
+    _words = DocumentWords(analyzer)
 
 
-def _worker_rows(docs: Sequence[Document]) -> list[Row]:
-    assert _analyzer is not None, "the pool's initializer sets the analyzer"
-    return rows(_analyzer, docs)
+def _worker_rows(docs: Sequence[Document], declared: tuple[str, ...]) -> list[Row]:
+    assert _words is not None, "the pool's initializer sets the analyzer"
+    return rows(_words, docs, declared)
 
 
 class Preparer:
@@ -79,28 +112,33 @@ class Preparer:
 
     def __init__(self, analyzer: ArabicAnalyzer, workers: int) -> None:
         self.analyzer = analyzer
+        self.words = DocumentWords(analyzer)  # this process's share, and its cache of runs
         self.workers = max(0, workers)
         self._pool: ProcessPoolExecutor | None = None
 
-    def pieces(self, docs: Sequence[Document]) -> Iterator[tuple[Sequence[Document], list[Row]]]:
-        """(piece, its rows) for each piece of `docs`, in order.  Of every `workers + 1` pieces
-        one is prepared here, when its turn comes, while the workers prepare the others."""
+    def pieces(
+        self, docs: Sequence[Document], declared: tuple[str, ...]
+    ) -> Iterator[tuple[Sequence[Document], list[Row]]]:
+        """(piece, its rows) for each piece of `docs`, in order, for an index declaring the
+        keyword fields `declared`.  Of every `workers + 1` pieces one is prepared here, when its
+        turn comes, while the workers prepare the others."""
         parts = [docs[start : start + PIECE_DOCS] for start in range(0, len(docs), PIECE_DOCS)]
         share = self.workers + 1
         if len(parts) < 2 or not self.workers:
             share = 1  # nothing to spread
         pending: list[Future[list[Row]] | None] = [
-            None if number % share == 0 else self._submit(part) for number, part in enumerate(parts)
+            None if number % share == 0 else self._submit(part, declared)
+            for number, part in enumerate(parts)
         ]
         try:
             for part, future in zip(parts, pending, strict=True):
-                yield part, rows(self.analyzer, part) if future is None else future.result()
+                yield part, rows(self.words, part, declared) if future is None else future.result()
         finally:
             for future in pending:
                 if future is not None:
                     future.cancel()  # the chunk failed: its queued pieces are not needed
 
-    def _submit(self, part: Sequence[Document]) -> Future[list[Row]]:
+    def _submit(self, part: Sequence[Document], declared: tuple[str, ...]) -> Future[list[Row]]:
         if self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -113,7 +151,7 @@ class Preparer:
                 initializer=_start_worker,
                 initargs=(self.analyzer,),
             )
-        return self._pool.submit(_worker_rows, part)
+        return self._pool.submit(_worker_rows, part, declared)
 
     def close(self) -> None:
         if self._pool is not None:
