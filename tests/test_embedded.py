@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+import tantivy
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine
 from searcher.engines.embedded import EmbeddedEngine
-from searcher.errors import IndexLocked, IndexNotFound
+from searcher.errors import IndexLocked, IndexNotFound, SearcherError
 from searcher.models import Document
 from searcher.query import parse
 
@@ -165,3 +167,32 @@ def test_an_index_built_with_other_rules_is_refused(tmp_path: Path) -> None:
     EmbeddedEngine(tmp_path, ArabicAnalyzer(disabled={"digits"})).create_index("t")
     with pytest.raises(Exception, match="SEARCHER_ARABIC_DISABLE"):
         EmbeddedEngine(tmp_path, ArabicAnalyzer()).count("t")
+
+
+def _schema_4() -> tantivy.Schema:
+    """The schema searcher wrote as version 4: every text field with positions (version 5 keeps
+    them on the exact fields only), keyword fields, the date and the word dictionary."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in ("title", "body", "title_exact", "body_exact"):
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("tags", fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("published", indexed=True, fast=True)
+    builder.add_text_field("forms", tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("source", stored=True, indexed=False)
+    return builder.build()
+
+
+def test_an_index_of_the_previous_schema_asks_for_a_reindex(tmp_path: Path) -> None:
+    path = tmp_path / "indices" / "t"
+    path.mkdir(parents=True)
+    settings = {"schema_version": 4, "arabic_disable": [], "plurals": "", "filterable": []}
+    (path / "searcher.json").write_text(json.dumps(settings))
+    old = tantivy.Index(_schema_4(), str(path), reuse=True)
+    writer = old.writer(15_000_000, 1)
+    writer.add_document(tantivy.Document(id="1", body="الكتاب", source=b"{}"))
+    writer.commit()
+    writer.wait_merging_threads()
+    engine = EmbeddedEngine(tmp_path, ArabicAnalyzer())
+    with pytest.raises(SearcherError, match=r"schema 4, now \d+.*`searcher reindex`"):
+        engine.count("t")

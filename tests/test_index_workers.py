@@ -8,6 +8,7 @@ even one a worker prepared, fails its chunk with nothing of it committed.
 from __future__ import annotations
 
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from bench.corpus import documents
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines.embedded import EmbeddedEngine
 from searcher.engines.prepare import PIECE_DOCS
+from searcher.filters import Filters
 from searcher.indexer import RejectsFile, index_records
 from searcher.models import Document
 from searcher.query import parse
@@ -35,18 +37,58 @@ def _ranked(engine: EmbeddedEngine, index: str) -> list[list[tuple[float, str]]]
     return found
 
 
+def _site_fields(docs: list[Document]) -> list[Document]:
+    """The documents with what filters, facets and the date sort read: tags, a declared
+    keyword field and a date, varied, and one document the index refuses (an object in the
+    declared field) in a piece a worker prepares."""
+    varied = [
+        doc.model_copy(
+            update={
+                "tags": [("سياسة", "اقتصاد", "رياضة")[i % 3]],
+                "published_at": date(2020, 1, 1) + timedelta(days=i % 400) if i % 7 else None,
+            }
+        )
+        for i, doc in enumerate(docs)
+    ]
+    for i, doc in enumerate(varied):
+        category = {"bad": "object"} if i == PIECE_DOCS + 3 else f"قسم {i % 5}"
+        varied[i] = Document.model_validate({**doc.model_dump(), "category": category})
+    return varied
+
+
+def _site_view(engine: EmbeddedEngine, index: str) -> tuple[object, ...]:
+    """What the search box reads of an index: the word dictionary, facet counts, a filtered
+    search and the newest documents."""
+    filters = Filters(tags=("اقتصاد",), fields=(("category", ("قسم 2",)),))
+    faceted = engine.search(index, parse("الكتاب", ANALYZER), facets=("tags", "category"))
+    filtered = engine.search(index, parse("الكتاب", ANALYZER, filters), size=5000)
+    newest = engine.search(index, parse("", ANALYZER, Filters(tags=("سياسة",))), sort="date")
+    return (
+        sorted(engine.dictionary_values(index)),
+        faceted.facets,
+        sorted(hit.id for hit in filtered.hits),
+        [hit.id for hit in newest.hits],
+    )
+
+
 def test_worker_processes_build_the_same_index_as_one_process(tmp_path: Path) -> None:
-    docs = list(documents(3 * PIECE_DOCS + 100, seed=3))  # four pieces a chunk: workers used
+    docs = _site_fields(list(documents(3 * PIECE_DOCS + 100, seed=3)))  # four pieces a chunk
     indices = {}
     for workers in (0, 2):
-        engine = EmbeddedEngine(tmp_path / f"w{workers}", ArabicAnalyzer(), workers=workers)
+        engine = EmbeddedEngine(
+            tmp_path / f"w{workers}", ArabicAnalyzer(), ("category",), workers=workers
+        )
         report = index_records(engine, "t", enumerate(docs, 1), RejectsFile(tmp_path / "r.jsonl"))
-        assert report.indexed == len(docs)
-        indices[workers] = (engine.count("t"), _ranked(engine, "t"))
+        assert report.indexed == len(docs) - 1  # the object in a declared field is refused
+        indices[workers] = (engine.count("t"), _ranked(engine, "t"), _site_view(engine, "t"))
         engine.close()
-    assert indices[0][0] == indices[2][0] == len(docs)
+    assert indices[0][0] == indices[2][0] == len(docs) - 1
     assert indices[0][1] == indices[2][1]
     assert all(indices[0][1])  # every query found something to compare
+    assert indices[0][2] == indices[2][2]
+    dictionary, facets, filtered, newest = indices[0][2]
+    assert len(dictionary) > 100 and facets["tags"] and facets["category"]
+    assert filtered and len(newest) == 10
 
 
 def test_a_document_a_worker_cannot_encode_fails_its_chunk_with_nothing_committed(
