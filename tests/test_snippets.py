@@ -1,0 +1,140 @@
+"""Snippets: the window around the matches, engine fragments read back, and escaped HTML.
+
+`to_html` is the one place document text becomes HTML, so its output is compared exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from searcher.arabic import ArabicAnalyzer
+from searcher.models import Snippet
+from searcher.query import parse
+from searcher.snippets import ELLIPSIS, from_tagged, python_snippet, spans_for, to_html, window
+
+# -- to_html: exact HTML ---------------------------------------------------------------------
+
+
+def _marked(text: str, *words: str) -> Snippet:
+    """`text` with each of `words` marked (first occurrence after the previous mark)."""
+    marks, cursor = [], 0
+    for word in words:
+        start = text.index(word, cursor)
+        marks.append((start, start + len(word)))
+        cursor = start + len(word)
+    return Snippet(text=text, marks=marks)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "html"),
+    [
+        # Markup after the last mark: the attack the issue names.
+        (
+            _marked("الكتاب <img src=x onerror=alert(1)>", "الكتاب"),
+            "<mark>الكتاب</mark> &lt;img src=x onerror=alert(1)&gt;",
+        ),
+        # Markup before the first mark, and between two marks.
+        (
+            _marked('<b>قال</b> الكتاب "نور" & الكتاب', "الكتاب", "الكتاب"),
+            "&lt;b&gt;قال&lt;/b&gt; <mark>الكتاب</mark> &quot;نور&quot; &amp; <mark>الكتاب</mark>",
+        ),
+        # Markup inside a mark, and a quote that could end an attribute.
+        (
+            Snippet(text="x<script>'y'</script>", marks=[(1, 9)]),
+            "x<mark>&lt;script&gt;</mark>&#x27;y&#x27;&lt;/script&gt;",
+        ),
+        # No marks at all: the whole text escaped.
+        (Snippet(text="a < b > c & 'd'", marks=[]), "a &lt; b &gt; c &amp; &#x27;d&#x27;"),
+        # A mark that covers everything.
+        (Snippet(text="<أحمد>", marks=[(0, 6)]), "<mark>&lt;أحمد&gt;</mark>"),
+        # Overlapping marks: the first one wins, nothing is repeated.
+        (Snippet(text="abcdef", marks=[(0, 4), (2, 6)]), "<mark>abcd</mark>ef"),
+    ],
+    ids=["after", "before-and-between", "inside", "no-marks", "whole", "overlap"],
+)
+def test_to_html_is_escaped_text_with_marks(snippet: Snippet, html: str) -> None:
+    assert to_html(snippet) == html
+
+
+# -- window: the stretch around the densest matches ------------------------------------------
+
+WORDS = [f"كلمة{i}" for i in range(200)]
+TEXT = " ".join(WORDS)
+SPANS = [(m.start(), m.end()) for m in re.finditer(r"\S+", TEXT)]
+
+
+def _words(snippet: Snippet) -> list[str]:
+    return snippet.text.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS).split(" ")
+
+
+def test_a_short_text_is_the_whole_snippet() -> None:
+    text = "ذهب أحمد إلى المدرسة"
+    assert window(text, [(13, 20), (4, 8)]) == Snippet(text=text, marks=[(4, 8), (13, 20)])
+
+
+def test_without_matches_the_snippet_is_the_beginning() -> None:
+    snippet = window(TEXT, [], max_chars=60)
+    assert snippet.text.startswith("كلمة0 كلمة1 ") and snippet.text.endswith(ELLIPSIS)
+    assert snippet.marks == []
+    assert len(snippet.text) <= 60 + len(ELLIPSIS)
+
+
+@pytest.mark.parametrize("shift", range(8))
+def test_the_densest_cluster_wins_and_no_word_is_cut(shift: int) -> None:
+    words = [f"{'ك' * ((i * 7 + shift) % 9 + 1)}{i}" for i in range(200)]
+    text = " ".join(words)
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    chosen = [spans[3], spans[120], spans[121], spans[123]]  # one lone match, then three
+    snippet = window(text, chosen, max_chars=80)
+    assert snippet.text.startswith(ELLIPSIS) and snippet.text.endswith(ELLIPSIS)
+    assert set(_words(snippet)) <= set(words), "a word was cut in half"
+    assert [snippet.text[s:e] for s, e in snippet.marks] == [words[120], words[121], words[123]]
+    assert len(snippet.text) <= 80 + 2 * len(ELLIPSIS)
+
+
+def test_a_cluster_at_the_start_has_no_leading_ellipsis() -> None:
+    snippet = window(TEXT, [SPANS[1], SPANS[2], SPANS[150]], max_chars=60)
+    assert snippet.text.startswith("كلمة0 ")
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["كلمة1", "كلمة2"]
+
+
+def test_a_cluster_at_the_end_has_no_trailing_ellipsis() -> None:
+    snippet = window(TEXT, [SPANS[198], SPANS[199]], max_chars=60)
+    assert snippet.text.startswith(ELLIPSIS) and snippet.text.endswith("كلمة199")
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["كلمة198", "كلمة199"]
+
+
+# -- engine fragments --------------------------------------------------------------------------
+
+
+def test_from_tagged_reads_the_engines_highlight_tags() -> None:
+    fragment = "قال <em>احمد</em> إن <em>الكتاب</em> مفيد"
+    snippet = from_tagged(fragment, "<em>", "</em>")
+    assert snippet.text == "قال احمد إن الكتاب مفيد"
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["احمد", "الكتاب"]
+    assert from_tagged("<em>x</em>", "<em>", "</em>") == Snippet(text="x", marks=[(0, 1)])
+    assert from_tagged("no tags", "<em>", "</em>") == Snippet(text="no tags", marks=[])
+
+
+# -- marks from the Python analysis ------------------------------------------------------------
+
+
+def test_python_snippets_mark_the_original_words() -> None:
+    analyzer = ArabicAnalyzer()
+    body = "ذَٰلِكَ ٱلۡكِتَٰبُ لَا رَيۡبَۛ فِيهِۛ"
+    plan = parse('الكتاب OR "فيه"', analyzer)
+    assert [body[s:e] for s, e in spans_for(analyzer, body, plan)] == ["ٱلۡكِتَٰبُ", "فِيهِۛ"]
+    snippet = python_snippet(analyzer, "عنوان", body, plan)
+    assert snippet.text == body
+    # An empty body falls back to the title.
+    titled = python_snippet(analyzer, "الكتاب", "", plan)
+    assert titled == Snippet(text="الكتاب", marks=[(0, 6)])
+
+
+def test_excluded_words_are_not_marked() -> None:
+    analyzer = ArabicAnalyzer()
+    plan = parse("المدرسة -أحمد", analyzer)
+    text = "ذهب أحمد إلى المدرسةِ"
+    assert [text[s:e] for s, e in spans_for(analyzer, text, plan)] == ["المدرسةِ"]
