@@ -31,8 +31,7 @@ BULK_MIN_PART = 50  # smaller chunks go as one request
 def redact(url: str) -> str:
     """The URL without user:password, for messages."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = parts.netloc.rpartition("@")[2]  # host[:port] as written (IPv6 keeps its brackets)
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
