@@ -34,6 +34,9 @@ ANALYZER_CACHE_MAX_CHARS = 2_000_000
 
 # -- writes -----------------------------------------------------------------------------------
 MAX_DOCUMENTS_PER_POST = 500
+# Elasticsearch and OpenSearch refuse a longer `_id`; the embedded engine refuses it too (tantivy
+# would index it, but could never find it again to replace it).
+MAX_ID_BYTES = 512
 
 # -- caching ----------------------------------------------------------------------------------
 CACHE_SECONDS = 60

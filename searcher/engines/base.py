@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from searcher.arabic import Token
+from searcher.limits import MAX_ID_BYTES
 from searcher.models import Document, SearchResponse
 from searcher.query import QueryPlan
 
@@ -24,6 +25,16 @@ class BulkItem:
     ok: bool
     replaced: bool = False
     error: str | None = None
+
+
+def id_error(doc_id: str) -> str | None:
+    """Why an engine refuses this id, or None.  Elasticsearch and OpenSearch refuse ids over
+    `MAX_ID_BYTES` (and fail the WHOLE bulk request for one); every engine refuses that one
+    document instead, with this message, so it becomes a reject like any other."""
+    size = len(doc_id.encode())
+    if size > MAX_ID_BYTES:
+        return f"id is {size:,} bytes, longer than the {MAX_ID_BYTES} bytes allowed"
+    return None
 
 
 @runtime_checkable

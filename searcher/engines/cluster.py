@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from searcher.arabic import ArabicAnalyzer, Token
 from searcher.engines import template, wire
-from searcher.engines.base import BulkItem
+from searcher.engines.base import BulkItem, id_error
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
 from searcher.models import Document, SearchResponse
 from searcher.query import QueryPlan
@@ -134,6 +134,13 @@ class ClusterEngine:
         checkpoint stays before this chunk and a rerun sends it again.
         """
         docs = list(docs)
+        refusals = [id_error(doc.id) for doc in docs]
+        if any(refusals):  # the engine would fail the whole request for one of these
+            sent = iter(self.bulk(index, [d for d, e in zip(docs, refusals, strict=True) if not e]))
+            return [
+                BulkItem(doc.id, False, error=error) if error else next(sent)
+                for doc, error in zip(docs, refusals, strict=True)
+            ]
         n_parts = min(BULK_CONCURRENCY, max(1, len(docs) // BULK_MIN_PART))
         if n_parts == 1:
             return self._bulk_part(index, docs)

@@ -33,7 +33,7 @@ import orjson
 import tantivy
 
 from searcher.arabic import ArabicAnalyzer, Token
-from searcher.engines.base import BulkItem
+from searcher.engines.base import BulkItem, id_error
 from searcher.errors import IndexLocked, IndexNotFound, SearcherError
 from searcher.models import Document, Hit, SearchResponse
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
@@ -236,6 +236,10 @@ class EmbeddedEngine:
         items = []
         try:
             for doc in docs:
+                error = id_error(doc.id)  # tantivy would index it, but never find it again
+                if error:
+                    items.append(BulkItem(doc.id, ok=False, error=error))
+                    continue
                 replaced = doc.id in seen
                 if replaced:
                     writer.delete_documents_by_term("id", doc.id)
