@@ -21,9 +21,12 @@ import uvicorn
 
 from searcher.api import create_app
 from searcher.arabic import terms
+from tests.conftest import missing
 from tests.test_api import loaded_settings
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (
+    os.environ.get("SEARCHER_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 pytestmark = pytest.mark.browser
 
@@ -53,9 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI requires Chromium (apt-get install chromium)")
-        pytest.skip("chromium is not installed")
+        missing("Chromium", f"{CHROMIUM} is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
