@@ -104,17 +104,30 @@ def test_keyboard_navigation_of_suggestions(page: object) -> None:
     box.press_sequentially("الرح", delay=30)
     page.wait_for_selector("[role=option]")  # type: ignore[attr-defined]
     assert box.get_attribute("aria-expanded") == "true"
-    box.press("ArrowDown")
-    first = page.locator("[role=option]").first  # type: ignore[attr-defined]
+    options = page.locator("[role=option]")  # type: ignore[attr-defined]
+    first, last = options.first, options.last
+    assert options.count() >= 2
+    box.press("ArrowUp")  # from the box, up wraps round to the last suggestion
+    assert last.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == last.get_attribute("id")
+    box.press("ArrowDown")  # and down from the last wraps to the first
     assert first.get_attribute("aria-selected") == "true"
+    assert last.get_attribute("aria-selected") == "false"
     assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
     chosen = first.inner_text()
     box.press("Enter")
     assert box.input_value() == chosen
     page.wait_for_selector(".searcher-hit mark")  # type: ignore[attr-defined]
-    box.press_sequentially(" ", delay=10)
-    box.press("Escape")
+    box.press_sequentially(" الر", delay=30)
+    page.wait_for_selector("[role=option]")  # type: ignore[attr-defined]
+    box.press("Escape")  # the first Escape closes the list and keeps the text...
     assert box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == f"{chosen} الر"
+    assert page.locator(".searcher-hit").count() > 0  # type: ignore[attr-defined]
+    box.press("Escape")  # ...the second clears the box and the results
+    assert box.input_value() == ""
+    assert page.locator(".searcher-hit").count() == 0  # type: ignore[attr-defined]
+    assert page.locator(".searcher-status").inner_text() == ""  # type: ignore[attr-defined]
 
 
 def test_markup_in_documents_is_shown_as_text(page: object) -> None:
