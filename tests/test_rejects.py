@@ -31,7 +31,13 @@ def _dump(path: Path, ids: list[str]) -> Path:
     return path
 
 
-@pytest.fixture(params=["embedded", "opensearch", "elasticsearch"])
+@pytest.fixture(
+    params=[
+        "embedded",
+        pytest.param("opensearch", marks=pytest.mark.engines),
+        pytest.param("elasticsearch", marks=pytest.mark.engines),
+    ]
+)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "embedded":
         settings = Settings(engine="embedded", data_dir=tmp_path / "data")
