@@ -1,0 +1,149 @@
+"""Dump readers, record by record: the exact `Document` or `Reject` (line, reason, raw) each
+record becomes, for CSV, JSON arrays and JSON lines, and how fields are mapped."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from searcher.dump import FieldMap, Reject, read, to_document
+from searcher.models import Document
+
+BOM = "\ufeff".encode()
+
+
+def records(tmp_path: Path, name: str, content: bytes, **kwargs: object) -> list:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return list(read(path, **kwargs))  # type: ignore[arg-type]
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+
+def test_csv_records_and_rejects(tmp_path: Path) -> None:
+    content = (
+        BOM
+        + b"id,title,body\r\n"  # a BOM and CRLF, as spreadsheets write them
+        + "a,عنوان,نص\r\n".encode()  # line 2
+        + "b,عنوان,نص,زائد\r\n".encode()  # line 3: one value too many
+        + b"c,\xff\xfe,x\r\n"  # line 4: not UTF-8
+        + '"d","سطر\r\nثان",نص\r\n'.encode()  # lines 5-6: a quoted field across lines
+        + ",بلا معرف,نص\r\n".encode()  # line 7: an empty id
+        + b"e,,\r\n"  # line 8: empty title and body
+    )
+    assert records(tmp_path, "d.csv", content) == [
+        (2, Document(id="a", title="عنوان", body="نص")),
+        (3, Reject(3, "more values than header columns", "b,عنوان,نص,زائد")),
+        (4, Reject(4, "invalid UTF-8", "c,\\xff\\xfe,x")),
+        (6, Document(id="d", title="سطر\r\nثان", body="نص")),
+        (7, Reject(7, "id: String should have at least 1 character", ",بلا معرف,نص")),
+        (8, Document(id="e")),
+    ]
+
+
+def test_a_csv_field_over_max_bytes_ends_the_read_with_a_reject(tmp_path: Path) -> None:
+    content = "id,body\na,نص\nb,".encode() + b"x" * 200 + b"\n"
+    assert records(tmp_path, "d.csv", content, max_bytes=100) == [
+        (2, Document(id="a", body="نص")),
+        (3, Reject(3, "unreadable CSV: field larger than field limit (100)", "")),
+    ]
+
+
+def test_csv_field_mapping_keeps_an_empty_id_column_visible(tmp_path: Path) -> None:
+    content = "guid,headline\n,عنوان\n".encode()
+    fields = FieldMap(id="guid", title="headline")
+    assert records(tmp_path, "d.csv", content, fields=fields) == [
+        (2, Reject(2, "id: String should have at least 1 character", ",عنوان")),
+    ]
+
+
+# -- JSON arrays -----------------------------------------------------------------------------
+
+
+def test_json_array_records_are_numbered_by_position(tmp_path: Path) -> None:
+    content = BOM + '[{"id": "a", "title": "عنوان"}, 5, {"title": "بلا معرف"}]'.encode()
+    assert records(tmp_path, "d.json", content) == [
+        (1, Document(id="a", title="عنوان")),
+        (2, Reject(2, "expected a JSON object, got int", "5")),
+        (3, Reject(3, "missing id (field 'id')", '{"title":"بلا معرف"}')),
+    ]
+
+
+def test_a_json_file_holding_one_object_is_one_record(tmp_path: Path) -> None:
+    content = '{"id": "solo", "body": "نص"}'.encode()
+    assert records(tmp_path, "d.json", content) == [(1, Document(id="solo", body="نص"))]
+
+
+def test_invalid_json_array_is_one_reject_with_its_beginning(tmp_path: Path) -> None:
+    text = '[{"id": "a"}, ' + "x" * 300
+    ((line, reject),) = records(tmp_path, "d.json", text.encode())
+    assert (line, reject.line, reject.raw) == (1, 1, text[:200])
+    assert reject.reason.startswith("invalid JSON: ")
+
+
+# -- JSON lines ------------------------------------------------------------------------------
+
+
+def test_a_bad_line_keeps_its_bytes_readable(tmp_path: Path) -> None:
+    content = '{"id": "l1", "body": "café"}\r\n'.encode("latin-1")
+    assert records(tmp_path, "d.jsonl", content) == [
+        (
+            1,
+            Reject(
+                1,
+                "invalid UTF-8 at byte 25 (is the file in another encoding?)",
+                '{"id": "l1", "body": "caf\\xe9"}',
+            ),
+        ),
+    ]
+
+
+def test_the_format_option_overrides_the_name(tmp_path: Path) -> None:
+    content = b'{"id": "j"}\n'
+    assert records(tmp_path, "d.csv", content, format="jsonl") == [(1, Document(id="j"))]
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = io.TextIOWrapper(io.BytesIO('{"id": "s", "body": "من الأنبوب"}\n'.encode()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert list(read("-")) == [(1, Document(id="s", body="من الأنبوب"))]
+
+
+# -- field mapping ---------------------------------------------------------------------------
+
+
+def test_mapped_fields_replace_the_default_ones() -> None:
+    record = {
+        "guid": "g",
+        "id": "not this",
+        "headline": "العنوان",
+        "title": "not this",
+        "content": "المتن",
+        "body": "not this",
+        "source": "kept",
+    }
+    fields = FieldMap(id="guid", title="headline", text="content")
+    doc = to_document(record, fields)
+    assert isinstance(doc, Document)
+    assert (doc.id, doc.title, doc.body) == ("g", "العنوان", "المتن")
+    assert doc.model_extra == {"source": "kept"}
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"title": "x"}, "missing id (field 'guid')"),
+        ([1], "expected a JSON object, got list"),
+        ({"guid": "a", "tags": [1]}, "tags.0: Input should be a valid string"),
+        (
+            {"guid": "a", "published_at": "ليس تاريخا"},
+            "published_at.datetime: Input should be a valid datetime or date, invalid character in year",
+        ),
+    ],
+)
+def test_why_a_record_is_not_a_document(record: object, reason: str) -> None:
+    assert to_document(record, FieldMap(id="guid")) == reason
