@@ -141,7 +141,8 @@ def test_mapped_fields_replace_the_default_ones() -> None:
         ({"guid": "a", "tags": [1]}, "tags.0: Input should be a valid string"),
         (
             {"guid": "a", "published_at": "ليس تاريخا"},
-            "published_at.datetime: Input should be a valid datetime or date, invalid character in year",
+            "published_at.datetime: Input should be a valid datetime or date, "
+            "invalid character in year",
         ),
     ],
 )
