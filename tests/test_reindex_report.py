@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,9 @@ from searcher.cli import main
 from searcher.engines.base import BulkItem
 from searcher.engines.embedded import EmbeddedEngine
 from searcher.errors import EngineUnavailable, SearcherError
-from searcher.indexer import RejectsFile
+from searcher.indexer import IndexReport, RejectsFile
 from searcher.models import Document
-from searcher.reindex import Checkpoint, reindex
+from searcher.reindex import Checkpoint, ReindexReport, physical_name, reindex
 
 GENERATION = re.compile(r"lib-\d{20}")
 
@@ -205,3 +207,109 @@ def test_a_checkpoint_belongs_to_its_dump(tmp_path: Path) -> None:
     assert Checkpoint.load(path, "other.jsonl") == Checkpoint(path=path, source="other.jsonl")
     saved.clear()
     assert not path.exists()
+
+
+def test_by_default_no_previous_generation_is_kept(engine: EmbeddedEngine, tmp_path: Path) -> None:
+    first = run(engine, tmp_path, records(5), name="a")
+    second = run(engine, tmp_path, records(5), name="b")  # keep not given
+    assert second.pruned == [first.index]
+    assert engine.indices("lib-") == [second.index]
+
+
+def test_a_checkpoint_whose_index_is_gone_starts_over(
+    engine: EmbeddedEngine, tmp_path: Path
+) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        run(engine, tmp_path, crashing(records(100), at=50), chunk_size=20)
+    engine.delete_index(json.loads((tmp_path / "c.json").read_text())["index"])
+    recording = Recording(engine)
+    report = run(recording, tmp_path, records(100), chunk_size=20)
+    assert report.resumed_from_line == 0
+    assert recording.sent == [f"d{i}" for i in range(1, 101)]
+    assert (report.run.indexed, report.count) == (100, 100)
+
+
+def test_lost_answers_in_two_runs_add_up(engine: EmbeddedEngine, tmp_path: Path) -> None:
+    with pytest.raises(EngineUnavailable):  # chunk 3 (d41-d60) applied, answer lost
+        run(Recording(engine, fail_after_call=3), tmp_path, records(100), chunk_size=20)
+    with pytest.raises(EngineUnavailable):  # resumed: d41-d60 again, then d61-d80 lost
+        run(Recording(engine, fail_after_call=2), tmp_path, records(100), chunk_size=20)
+    saved = json.loads((tmp_path / "c.json").read_text())
+    assert {k: saved[k] for k in ("line", "indexed", "replaced", "in_flight", "unconfirmed")} == {
+        "line": 60,
+        "indexed": 60,
+        "replaced": 20,
+        "in_flight": 20,
+        "unconfirmed": 20,
+    }
+    lines: list[int] = []
+    report = run(
+        engine, tmp_path, records(100), chunk_size=20, on_chunk=lambda _, line: lines.append(line)
+    )
+    # 100 documents; 40 of them came back "updated": the count check allows for both losses.
+    assert (report.run.indexed, report.run.replaced, report.count) == (100, 40, 100)
+    assert lines == [80, 100]
+
+
+def test_a_crash_before_the_first_chunk_of_a_resume_loses_no_slack(
+    engine: EmbeddedEngine, tmp_path: Path
+) -> None:
+    with pytest.raises(EngineUnavailable):
+        run(Recording(engine, fail_after_call=3), tmp_path, records(100), chunk_size=20)
+    with pytest.raises(KeyboardInterrupt):
+        run(engine, tmp_path, crashing(records(100), at=41), chunk_size=20)
+    saved = json.loads((tmp_path / "c.json").read_text())
+    assert (saved["in_flight"], saved["unconfirmed"]) == (0, 20)
+
+
+def test_a_failed_count_check_names_the_unconfirmed_slack(
+    engine: EmbeddedEngine, tmp_path: Path
+) -> None:
+    with pytest.raises(EngineUnavailable):
+        run(Recording(engine, fail_after_call=3), tmp_path, records(100), chunk_size=20)
+
+    def stray_documents(*_: object) -> None:
+        (index,) = engine.indices("lib-")
+        engine.bulk(index, [Document(id=f"stray{n}", body="دخيل") for n in range(21)])
+
+    with pytest.raises(SearcherError) as failed:
+        run(engine, tmp_path, records(100), chunk_size=100, on_chunk=stray_documents)
+    assert ": 121 documents searchable, 80 (+ up to 20 unconfirmed) expected;" in str(failed.value)
+
+
+def test_generation_names_are_utc_timestamps(
+    engine: EmbeddedEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Riyadh")  # three hours from UTC: local time would show
+    time.tzset()
+    try:
+        before = datetime.now(UTC).strftime("%Y%m%d%H%M")
+        name = physical_name(engine, "lib")
+        after = datetime.now(UTC).strftime("%Y%m%d%H%M")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert GENERATION.fullmatch(name)
+    assert before <= name[len("lib-") :][:12] <= after
+
+
+def test_report_as_dict() -> None:
+    run_report = IndexReport(
+        index="ignored", indexed=3, replaced=1, rejected=2, seconds=1.23456, rejects_file="r"
+    )
+    report = ReindexReport("lib", "lib-1", ["lib-0"], ["lib-0"], 5, 9, run_report)
+    assert report.as_dict() == {
+        "alias": "lib",
+        "index": "lib-1",
+        "previous": ["lib-0"],
+        "pruned": ["lib-0"],
+        "resumed_from_line": 5,
+        "count": 9,
+        "indexed": 3,
+        "replaced": 1,
+        "rejected": 2,
+        "seconds": 1.235,
+        "docs_per_second": 2.4,
+        "rejects_file": "r",
+    }
+    assert IndexReport(index="t").as_dict()["docs_per_second"] == 0.0
