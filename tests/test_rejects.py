@@ -138,3 +138,19 @@ def test_the_cli_prints_the_first_ten_rejects_and_counts_the_rest(tmp_path: Path
     kept = [json.loads(line) for line in rejects.read_text("utf-8").splitlines()]
     assert [r["id"] for r in kept] == ids[1:]
     assert "indexed 1, replaced 0, rejected 13" in result.stdout
+
+
+def test_the_rejects_file_is_created_with_its_folders_on_the_first_reject(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "folders" / "rejects.jsonl"
+    rejects = RejectsFile(path)
+    rejects.close()
+    assert not path.exists()  # no rejects, no file
+    rejects = RejectsFile(path)
+    for n in range(1, 13):
+        rejects.add(n, f"سبب {n}", "{}", doc_id=f"d{n}" if n % 2 else None)
+    rejects.close()
+    assert rejects.count == 12
+    assert rejects.first == [(n, f"سبب {n}") for n in range(1, 11)]  # RejectsFile.SHOWN
+    kept = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    assert kept[0] == {"line": 1, "id": "d1", "reason": "سبب 1", "raw": "{}"}
+    assert [r["id"] for r in kept[:2]] == ["d1", None]

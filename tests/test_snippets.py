@@ -138,3 +138,22 @@ def test_excluded_words_are_not_marked() -> None:
     plan = parse("المدرسة -أحمد", analyzer)
     text = "ذهب أحمد إلى المدرسةِ"
     assert [text[s:e] for s, e in spans_for(analyzer, text, plan)] == ["المدرسةِ"]
+
+
+def test_a_match_longer_than_the_window_still_anchors_it() -> None:
+    long_match = (SPANS[100][0], SPANS[140][1])  # far wider than the window
+    snippet = window(TEXT, [long_match], max_chars=60)
+    shown = snippet.text.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
+    assert TEXT.index(shown) <= long_match[0] < TEXT.index(shown) + 60
+    # A later match that fits wins over an earlier one that cannot.
+    snippet = window(TEXT, [long_match, SPANS[180]], max_chars=60)
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["كلمة180"]
+
+
+def test_from_tagged_with_text_before_the_first_tag() -> None:
+    snippet = from_tagged("قبل <em>أ</em> بين <em>ب</em>", "<em>", "</em>")
+    assert snippet == Snippet(text="قبل أ بين ب", marks=[(4, 5), (10, 11)])
+    # A closing tag inside the marked text ends the mark at the first one.
+    assert from_tagged("<em>a</em>b</em>", "<em>", "</em>") == Snippet(
+        text="ab</em>", marks=[(0, 1)]
+    )
