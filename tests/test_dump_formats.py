@@ -4,6 +4,7 @@ record becomes, for CSV, JSON arrays and JSON lines, and how fields are mapped."
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -148,3 +149,68 @@ def test_mapped_fields_replace_the_default_ones() -> None:
 )
 def test_why_a_record_is_not_a_document(record: object, reason: str) -> None:
     assert to_document(record, FieldMap(id="guid")) == reason
+
+
+# -- Elasticsearch bulk and export lines -----------------------------------------------------
+
+
+def test_elasticsearch_bulk_lines_exactly(tmp_path: Path) -> None:
+    lines = [
+        {"index": {"_index": "old", "_id": "b1"}},
+        {"title": "من الأرشيف", "body": "نص"},
+        {"_index": "old", "_id": "e1", "_source": {"title": "تصدير"}},
+        {"update": {"_id": "u1"}},
+        {"doc": {"title": "تحديث"}},
+        {"update": {"_id": "u2"}},
+        {"title": "تحديث بلا doc"},
+        {"create": {"_id": "c1"}},
+        {"id": "own", "title": "معرف خاص"},
+        {"delete": {"_id": "x"}},
+        {"index": "ليس كائنا"},
+        {"index": {"_id": "last"}},
+    ]
+    content = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    assert records(tmp_path, "d.bulk", content.encode()) == [
+        (2, Document(id="b1", title="من الأرشيف", body="نص")),
+        (3, Document(id="e1", title="تصدير")),
+        (5, Document(id="u1", title="تحديث")),
+        (7, Document(id="u2", title="تحديث بلا doc")),
+        (9, Document(id="own", title="معرف خاص")),  # the document's own id wins
+        (10, Reject(10, "bulk 'delete' action carries no document", '{"delete": {"_id": "x"}}')),
+        (11, Reject(11, "bulk 'index' action carries no document", '{"index": "ليس كائنا"}')),
+        (12, Reject(12, "bulk action without its document line", '{"index":{"_id":"last"}}')),
+    ]
+
+
+# -- --max-bytes at the edges ----------------------------------------------------------------
+
+
+def _record(size: int, newline: bool = True) -> bytes:
+    head, tail = b'{"id": "x", "body": "', b'"}' + (b"\n" if newline else b"")
+    return head + b"a" * (size - len(head) - len(tail)) + tail
+
+
+@pytest.mark.parametrize("size", [300, 999, 1000])
+def test_a_last_line_without_a_newline_is_read_whole(tmp_path: Path, size: int) -> None:
+    content = _record(50).replace(b'"x"', b'"y"') + _record(size, newline=False)
+    found = records(tmp_path, "d.jsonl", content, max_bytes=1000)
+    assert [(line, type(r).__name__) for line, r in found] == [(1, "Document"), (2, "Document")]
+    assert len(found[1][1].body) == size - 23
+
+
+def test_an_oversized_line_is_rejected_with_its_first_200_bytes(tmp_path: Path) -> None:
+    big = _record(5000)
+    content = big + _record(50).replace(b'"x"', b'"y"')
+    found = records(tmp_path, "d.jsonl", content, max_bytes=1000)
+    reason = "record is 5,000 bytes, over the limit of 1,000 (--max-bytes)"
+    assert found == [
+        (1, Reject(1, reason, big[:200].decode() + "…")),
+        (2, Document(id="y", body="a" * 26)),
+    ]
+
+
+def test_an_oversized_last_line_without_a_newline(tmp_path: Path) -> None:
+    found = records(tmp_path, "d.jsonl", _record(5000, newline=False), max_bytes=1000)
+    assert [(line, r.reason) for line, r in found] == [
+        (1, "record is 5,000 bytes, over the limit of 1,000 (--max-bytes)")
+    ]
