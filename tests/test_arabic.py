@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searcher.arabic import RULES, ArabicAnalyzer, normalise, stem, terms, tokens
+from searcher.arabic import RULES, ArabicAnalyzer, Token, normalise, stem, terms, tokens
 
 NORMALISE_CASES = [
     ("أحمد", "احمد"),  # alef_forms: hamza above
@@ -134,3 +134,21 @@ def test_unknown_rule_names_are_an_error() -> None:
 )
 def test_light_stemmer(word: str, expected: str) -> None:
     assert stem(word) == expected
+
+
+def test_exact_tokens_keep_every_word_with_its_offsets_and_position() -> None:
+    text = "\u200fذهب إلى المدرسةِ"
+    found = tokens(text, stemmed=False)
+    assert found == [
+        Token("ذهب", 1, 4, 0),  # the leading RLM is outside the token
+        Token("الي", 5, 8, 1),
+        Token("المدرسه", 9, 17, 2),
+    ]
+
+
+def test_spans_start_after_deleted_characters() -> None:
+    analyzer = ArabicAnalyzer()
+    text = "قرأ \u200f\u200fالكتاب"
+    assert analyzer.spans(text, lambda stemmed, exact: stemmed == "كتاب") == [(6, 12)]
+    assert analyzer.spans(text, lambda stemmed, exact: exact == "الكتاب") == [(6, 12)]
+    assert analyzer.spans(text, lambda stemmed, exact: stemmed is None) == []

@@ -12,7 +12,15 @@ import pytest
 from searcher.arabic import ArabicAnalyzer
 from searcher.models import Snippet
 from searcher.query import parse
-from searcher.snippets import ELLIPSIS, from_tagged, python_snippet, spans_for, to_html, window
+from searcher.snippets import (
+    ELLIPSIS,
+    analysed_part,
+    from_tagged,
+    python_snippet,
+    spans_for,
+    to_html,
+    window,
+)
 
 # -- to_html: exact HTML ---------------------------------------------------------------------
 
@@ -157,3 +165,37 @@ def test_from_tagged_with_text_before_the_first_tag() -> None:
     assert from_tagged("<em>a</em>b</em>", "<em>", "</em>") == Snippet(
         text="ab</em>", marks=[(0, 1)]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "part"),
+    [
+        ("ذهب أحمد", 8, "ذهب أحمد"),  # exactly the limit: all of it
+        ("ذهب أحمد إلى", 8, "ذهب أحمد"),  # the space just past the limit still cuts there
+        ("ذهب أحمد إلى", 10, "ذهب أحمد"),  # never half a word
+        ("كلمةواحدةطويلة", 5, "كلمةو"),  # no space at all: cut at the limit
+        (" كلمةواحدة", 5, " كلمة"),  # a space only at the very start does not count
+    ],
+)
+def test_analysed_part(text: str, limit: int, part: str) -> None:
+    assert analysed_part(text, limit) == part
+
+
+def test_a_text_of_exactly_the_snippet_length_is_whole() -> None:
+    text = TEXT[:60]
+    assert window(text, [(0, 5)], max_chars=60) == Snippet(text=text, marks=[(0, 5)])
+    assert window(text + " x", [(0, 5)], max_chars=60).text.endswith(ELLIPSIS)
+
+
+def test_a_window_opening_at_a_word_is_not_moved() -> None:
+    # The cluster starts 15 characters (60 // 4) after a word's first letter.
+    start = SPANS[100][0]
+    target = next(s for s in SPANS if s[0] >= start + 15)
+    snippet = window(TEXT, [target], max_chars=60)
+    assert snippet.text.startswith(ELLIPSIS)
+    assert snippet.text[len(ELLIPSIS) :].split(" ")[0] in WORDS
+
+
+def test_a_mark_ending_at_the_window_end_is_kept() -> None:
+    snippet = window(TEXT, [SPANS[0], SPANS[5], SPANS[6]], max_chars=SPANS[5][1] + 1)
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["كلمة0", "كلمة5"]
