@@ -18,14 +18,18 @@ A survivor without a note is listed as "NOT JUSTIFIED": write a test that kills 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,33 +99,88 @@ IMPORT_TIME_TESTS = {
 RECHECK_TIMEOUT_S = 180
 
 
-def recheck(name: str) -> str:
-    """Judge one survivor again in a fresh process: the mutant written into the source file,
-    its tests run by a new pytest (which also catches a mutant that makes the code hang).
-    Returns the new status: "killed (recheck)", "timeout (recheck)" or the old one."""
-    stats = json.loads((ROOT / "mutants" / "mutmut-stats.json").read_text())
-    mangled = re.sub(r"__mutmut_\d+$", "", name)
-    tests = sorted(stats["tests_by_mangled_function_name"].get(mangled, []))
-    tests = tests or IMPORT_TIME_TESTS.get(module_of(name), [])
-    if not tests:
-        return ""
-    sources = {path: path.read_bytes() for path in (ROOT / "searcher").rglob("*.py")}
+def _worker_copy(n: int) -> Path:
+    """A private copy of the tree for one recheck worker (mutants are patched into it)."""
+    copy = ROOT / "mutants" / f"recheck-{n}"
+    shutil.rmtree(copy, ignore_errors=True)
+    copy.mkdir(parents=True)
+    for part in ("searcher", "tests", "mappings", "bench", "scripts", ".ci"):
+        if (ROOT / part).exists():
+            shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, copy / name)
+    (copy / "mutants").symlink_to(ROOT / "mutants")  # where `mutmut apply` reads the mutants
+    return copy
+
+
+def _recheck_one(copy: Path, name: str, tests: list[str]) -> str:
+    """Write one mutant into `copy`, run its tests there in a new pytest, put the file back."""
+    sources = {path: path.read_bytes() for path in (copy / "searcher").rglob("*.py")}
     try:
-        mutmut("apply", name)
+        subprocess.run(
+            [sys.executable, "-m", "mutmut", "apply", name],
+            cwd=copy,
+            capture_output=True,
+            check=True,
+        )
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-            cwd=ROOT,
+            cwd=copy,  # first on sys.path: the copy's searcher, not the installed one
             capture_output=True,
             text=True,
             timeout=RECHECK_TIMEOUT_S,
         )
-        return "killed (recheck)" if done.returncode != 0 else ""
+        # 1: a test failed; 2 or 3: the mutant broke collection or pytest itself.  Not 4 or 5
+        # (a test that no longer exists): that says nothing about the mutant.
+        return "killed (recheck)" if done.returncode in (1, 2, 3) else ""
     except subprocess.TimeoutExpired:
         return "timeout (recheck)"
-    finally:  # whatever happened, the sources are as they were
+    finally:
         for path, original in sources.items():
             if path.read_bytes() != original:
                 path.write_bytes(original)
+
+
+def recheck_all(undetected: dict[str, str], jobs: int) -> dict[str, str]:
+    """Judge every undetected mutant again in a fresh process: the mutant written into a copy
+    of the file, its tests run by a new pytest (a hang counts as detected).  Verdicts are kept
+    in mutants/recheck.json, so an interrupted run picks up where it stopped."""
+    stats = json.loads((ROOT / "mutants" / "mutmut-stats.json").read_text())
+    cache_file = ROOT / "mutants" / "recheck.json"
+    cache = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
+    work = []
+    for name, diff in undetected.items():
+        key = hashlib.sha256(diff.encode()).hexdigest()
+        if key in cache:
+            continue
+        mangled = re.sub(r"__mutmut_\d+$", "", name)
+        tests = sorted(stats["tests_by_mangled_function_name"].get(mangled, []))
+        tests = tests or IMPORT_TIME_TESTS.get(module_of(name), [])
+        if tests:
+            work.append((name, key, tests))
+    copies = queue.Queue()
+    for n in range(jobs):
+        copies.put(_worker_copy(n))
+    lock = threading.Lock()
+
+    def judge(item: tuple[str, str, list[str]]) -> None:
+        name, key, tests = item
+        copy = copies.get()
+        try:
+            verdict = _recheck_one(copy, name, tests)
+        finally:
+            copies.put(copy)
+        with lock:
+            cache[key] = verdict
+            cache_file.write_text(json.dumps(cache))
+        print(f"recheck {name}: {verdict or 'survived'}", flush=True)
+
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(judge, work))
+    return {
+        name: cache.get(hashlib.sha256(diff.encode()).hexdigest(), "")
+        for name, diff in undetected.items()
+    }
 
 
 def load_notes() -> list[dict[str, str]]:
@@ -137,34 +196,39 @@ def justification(notes: list[dict[str, str]], function: str, line: str) -> str:
     return ""
 
 
-def collect(recheck_survivors: bool) -> dict:
+def collect(jobs: int) -> dict:
+    """mutmut's verdicts, the undetected ones judged again with `jobs` workers (0: not)."""
     statuses: dict[str, str] = {}
     for row in mutmut("results", "--all", "true").splitlines():
         name, _, status = row.strip().rpartition(": ")
         if name:
             statuses[name] = status
     notes = load_notes()
+    diffs = {
+        name: mutmut("show", name).split("\n", 1)[1].strip()
+        for name, status in statuses.items()
+        if status not in DETECTED
+    }
+    rechecked = recheck_all(diffs, jobs) if jobs else {}
     per_module: dict[str, Counter] = {m: Counter() for m in MODULES}
     survivors = []
     for name, status in sorted(statuses.items()):
         module = module_of(name)
-        if status not in DETECTED and recheck_survivors:
-            status = recheck(name) or status
+        status = rechecked.get(name) or status
         detected = status in DETECTED or status.endswith("(recheck)")
         per_module[module]["detected" if detected else "undetected"] += 1
         per_module[module][status] += 1
         if detected:
             continue
-        diff = mutmut("show", name).split("\n", 1)[1].strip()
         function = function_of(name)
-        line = mutated_line(diff)
+        line = mutated_line(diffs[name])
         survivors.append(
             {
                 "name": name,
                 "status": status,
                 "function": function,
                 "mutated": line,
-                "diff": diff,
+                "diff": diffs[name],
                 "why": justification(notes, function, line),
             }
         )
@@ -258,7 +322,7 @@ def main() -> None:
         seconds = time.monotonic() - started
     elif RESULTS.is_file():
         seconds = json.loads(RESULTS.read_text())["seconds"]
-    found = collect(recheck_survivors=not args.no_recheck)
+    found = collect(jobs=0 if args.no_recheck else args.jobs)
     write_reports(found, seconds, args.jobs)
     total = found["total"]
     print(f"mutation score {score(total):.1%}; report in {REPORT.relative_to(ROOT)}")
