@@ -70,11 +70,13 @@ def module_of(name: str) -> str:
 
 def function_of(name: str) -> str:
     """`searcher.dump.x__lines__mutmut_7` → `searcher.dump._lines`; methods as `Class.method`."""
-    module = module_of(name)
-    mangled = re.sub(r"__mutmut_\d+$", "", name[len(module) + 1 :])
-    if mangled.startswith("xǁ"):  # a method: xǁClassǁmethod
+    module, _, mangled = re.sub(r"__mutmut_\d+$", "", name).partition(".x")
+    while "." in mangled and not mangled.startswith(("_", "ǁ")):  # a package: dots before x
+        head, _, mangled = mangled.partition(".x")
+        module = f"{module}.x{head}"
+    if mangled.startswith("ǁ"):  # a method: xǁClassǁmethod
         return f"{module}.{'.'.join(mangled.split('ǁ')[1:])}"
-    return f"{module}.{mangled.removeprefix('x_')}"
+    return f"{module}.{mangled.removeprefix('_')}"
 
 
 def mutated_line(diff: str) -> str:
@@ -88,6 +90,16 @@ def mutated_line(diff: str) -> str:
 # Functions run while a module is imported (they build the rule table and the mark class):
 # mutmut switches a mutant on after the import, so it never sees theirs.  The recheck below
 # applies each such mutant to the file and imports afresh; these tests judge it.
+# Each module's own unit tests: run first on a recheck (fast, and newer than mutmut's record
+# of which tests cover what).
+UNIT_TESTS = {
+    "searcher.arabic": ["tests/test_rule_entries.py", "tests/test_arabic.py"],
+    "searcher.snippets": ["tests/test_snippets.py"],
+    "searcher.dump": ["tests/test_dump_formats.py", "tests/test_dump.py"],
+    "searcher.indexer": ["tests/test_rejects.py", "tests/test_reindex_report.py"],
+    "searcher.reindex": ["tests/test_reindex_report.py", "tests/test_reindex.py"],
+    "searcher.query": ["tests/test_query_plan.py"],
+}
 IMPORT_TIME_TESTS = {
     "searcher.arabic": [
         "tests/test_rule_entries.py",
@@ -96,7 +108,14 @@ IMPORT_TIME_TESTS = {
         "tests/test_template_chain.py",
     ],
 }
+IMPORT_TIME_FUNCTIONS = {
+    "searcher.arabic.analyse._mark_ranges",
+    "searcher.arabic.rules._presentation_forms",
+    "searcher.arabic.rules._delete",
+    "searcher.arabic.rules._digits",
+}
 RECHECK_TIMEOUT_S = 180
+PYTEST_ARGS = ["-m", "not engines and not browser"]
 
 
 def _worker_copy(n: int) -> Path:
@@ -124,7 +143,17 @@ def _recheck_one(copy: Path, name: str, tests: list[str]) -> str:
             check=True,
         )
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-x",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                *PYTEST_ARGS,
+                *tests,
+            ],
             cwd=copy,  # first on sys.path: the copy's searcher, not the installed one
             capture_output=True,
             text=True,
@@ -149,14 +178,16 @@ def recheck_all(undetected: dict[str, str], jobs: int) -> dict[str, str]:
     cache_file = ROOT / "mutants" / "recheck.json"
     cache = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
     work = []
+    keys = {}
     for name, diff in undetected.items():
-        key = hashlib.sha256(diff.encode()).hexdigest()
-        if key in cache:
-            continue
         mangled = re.sub(r"__mutmut_\d+$", "", name)
-        tests = sorted(stats["tests_by_mangled_function_name"].get(mangled, []))
-        tests = tests or IMPORT_TIME_TESTS.get(module_of(name), [])
-        if tests:
+        covering = sorted(stats["tests_by_mangled_function_name"].get(mangled, []))
+        covering = covering or IMPORT_TIME_TESTS.get(module_of(name), [])
+        unit = [t for t in UNIT_TESTS.get(module_of(name), []) if (ROOT / t).is_file()]
+        tests = unit + [t for t in covering if t.split("::")[0] not in unit]
+        # A verdict holds for this mutant and these tests; new tests mean a new verdict.
+        keys[name] = key = hashlib.sha256("\n".join([diff, *tests]).encode()).hexdigest()
+        if tests and key not in cache:
             work.append((name, key, tests))
     copies = queue.Queue()
     for n in range(jobs):
@@ -177,10 +208,7 @@ def recheck_all(undetected: dict[str, str], jobs: int) -> dict[str, str]:
 
     with ThreadPoolExecutor(jobs) as pool:
         list(pool.map(judge, work))
-    return {
-        name: cache.get(hashlib.sha256(diff.encode()).hexdigest(), "")
-        for name, diff in undetected.items()
-    }
+    return {name: cache.get(key, "") for name, key in keys.items()}
 
 
 def load_notes() -> list[dict[str, str]]:
@@ -190,13 +218,19 @@ def load_notes() -> list[dict[str, str]]:
 
 
 def justification(notes: list[dict[str, str]], function: str, line: str) -> str:
+    """The note for this survivor: same function, and the mutated line itself (`mutated`) or a
+    regular expression it matches (`mutated_re`, for a family of alike mutants)."""
     for note in notes:
-        if note["function"] == function and note["mutated"].strip() == line:
+        if note["function"] != function:
+            continue
+        if note.get("mutated", "").strip() == line or (
+            "mutated_re" in note and re.search(note["mutated_re"], line)
+        ):
             return note["why"]
     return ""
 
 
-def collect(jobs: int) -> dict:
+def collect(jobs: int, scope: str = "all") -> dict:
     """mutmut's verdicts, the undetected ones judged again with `jobs` workers (0: not)."""
     statuses: dict[str, str] = {}
     for row in mutmut("results", "--all", "true").splitlines():
@@ -204,16 +238,27 @@ def collect(jobs: int) -> dict:
         if name:
             statuses[name] = status
     notes = load_notes()
+    diff_file = ROOT / "mutants" / "diffs.json"  # `mutmut show` is slow: once per mutant
+    known = json.loads(diff_file.read_text()) if diff_file.is_file() else {}
     diffs = {
-        name: mutmut("show", name).split("\n", 1)[1].strip()
+        name: known.get(name) or mutmut("show", name).split("\n", 1)[1].strip()
         for name, status in statuses.items()
-        if status not in DETECTED
+        if status not in DETECTED and status != "not checked"
     }
-    rechecked = recheck_all(diffs, jobs) if jobs else {}
+    diff_file.write_text(json.dumps(diffs))
+    to_recheck = {
+        name: diff
+        for name, diff in diffs.items()
+        if scope == "all" or function_of(name) in IMPORT_TIME_FUNCTIONS
+    }
+    rechecked = recheck_all(to_recheck, jobs) if jobs else {}
     per_module: dict[str, Counter] = {m: Counter() for m in MODULES}
     survivors = []
     for name, status in sorted(statuses.items()):
         module = module_of(name)
+        if status == "not checked":  # an interrupted run: neither detected nor not
+            per_module[module][status] += 1
+            continue
         status = rechecked.get(name) or status
         detected = status in DETECTED or status.endswith("(recheck)")
         per_module[module]["detected" if detected else "undetected"] += 1
@@ -267,7 +312,12 @@ def write_reports(found: dict, seconds: float, jobs: int) -> None:
         "survivors live in `docs/mutation-notes.toml`; data in `bench/results/mutation.json`.",
         "",
         f"**Score: {score(total):.1%} of {total['detected'] + total['undetected']} mutants "
-        f"detected** (target {TARGET:.0%}); mutmut 3.8.1, {jobs} jobs, {seconds / 60:.0f} min.",
+        f"detected** (target {TARGET:.0%}); mutmut 3.8.1, {jobs} jobs, {seconds / 60:.0f} min"
+        + (
+            f"; {total['not checked']} mutants not checked (run interrupted)."
+            if total["not checked"]
+            else "."
+        ),
         "",
         "| module | mutants | detected | of which on recheck | undetected | score |",
         "|---|---|---|---|---|---|",
@@ -311,7 +361,13 @@ def main() -> None:
         "--report-only", action="store_true", help="rewrite the reports from the last run"
     )
     parser.add_argument(
-        "--no-recheck", action="store_true", help="report mutmut's verdicts as they are"
+        "--recheck",
+        choices=["all", "import-time", "none"],
+        default="all",
+        help="which undetected mutants to judge again in a fresh process (default: all)",
+    )
+    parser.add_argument(
+        "--run-seconds", type=float, help="with --report-only: how long the mutmut run took"
     )
     args = parser.parse_args()
     started = time.monotonic()
@@ -320,9 +376,11 @@ def main() -> None:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # every run from scratch
         mutmut("run", "--max-children", str(args.jobs), capture=False)
         seconds = time.monotonic() - started
+    elif args.run_seconds is not None:
+        seconds = args.run_seconds
     elif RESULTS.is_file():
         seconds = json.loads(RESULTS.read_text())["seconds"]
-    found = collect(jobs=0 if args.no_recheck else args.jobs)
+    found = collect(jobs=0 if args.recheck == "none" else args.jobs, scope=args.recheck)
     write_reports(found, seconds, args.jobs)
     total = found["total"]
     print(f"mutation score {score(total):.1%}; report in {REPORT.relative_to(ROOT)}")

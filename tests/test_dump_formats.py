@@ -3,6 +3,7 @@ record becomes, for CSV, JSON arrays and JSON lines, and how fields are mapped."
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher.dump import FieldMap, Reject, read, to_document
+from searcher.dump import FieldMap, Reject, Source, read, to_document
 from searcher.models import Document
 
 BOM = "\ufeff".encode()
@@ -214,3 +215,88 @@ def test_an_oversized_last_line_without_a_newline(tmp_path: Path) -> None:
     assert [(line, r.reason) for line, r in found] == [
         (1, "record is 5,000 bytes, over the limit of 1,000 (--max-bytes)")
     ]
+
+
+# -- smaller edges ---------------------------------------------------------------------------
+
+
+def test_csv_edges(tmp_path: Path) -> None:
+    content = (
+        b"id,body,published_at\n"
+        + b"a,\x80,\n"  # the lowest byte that is not UTF-8 on its own
+        + b"b,\xff,\n"  # and the highest
+        + b"c,,\n"  # an empty date is no date, not an invalid one
+    )
+    assert records(tmp_path, "d.csv", content) == [
+        (2, Reject(2, "invalid UTF-8", "a,\\x80,")),
+        (3, Reject(3, "invalid UTF-8", "b,\\xff,")),
+        (4, Document(id="c")),
+    ]
+
+
+def test_json_lines_edges(tmp_path: Path) -> None:
+    lines = [
+        b'{"title": "no id"}  ',  # trailing spaces stay in the raw text
+        b'{"update": {"_id": "u"}}',
+        b'"not an object"',
+        b'{"index": {"_id": "i"}}',
+        b'{"doc": "a field named doc", "title": "x"}',
+    ]
+    found = records(tmp_path, "d.jsonl", b"\n".join(lines) + b"\n")
+    assert found == [
+        (1, Reject(1, "missing id (field 'id')", '{"title": "no id"}  ')),
+        (3, Reject(3, "expected a JSON object, got str", '"not an object"')),
+        (5, Document(id="i", title="x", doc="a field named doc")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "ids"),
+    [
+        ("d.json", b'{"id": "l1"}\n{"id": "l2"}\n', ["l1", "l2"]),  # .json holding lines
+        ("d.txt", b'\n  [{"id": "a1"}]', ["a1"]),  # an array after blank space
+        ("d.csv.gz", gzip.compress(b"id,body\ncz,x\n"), ["cz"]),  # .gz looked through
+    ],
+)
+def test_format_guessing(tmp_path: Path, name: str, content: bytes, ids: list[str]) -> None:
+    assert [r.id for _, r in records(tmp_path, name, content)] == ids
+
+
+def test_an_unknown_format_is_an_error() -> None:
+    with pytest.raises(
+        ValueError, match="unknown format 'xml'; choose one of jsonl, json, csv, es"
+    ):
+        list(read(io.BytesIO(b""), format="xml"))  # type: ignore[arg-type]
+
+
+def test_a_gzip_stream_broken_before_the_first_record(tmp_path: Path) -> None:
+    packed = gzip.compress(b'{"id": "a"}\n' * 50)
+    ((line, reject),) = records(tmp_path, "d.jsonl.gz", packed[:20])
+    assert (line, reject.line, reject.raw) == (1, 1, "")
+    assert reject.reason.startswith(
+        f"{tmp_path / 'd.jsonl.gz'} is truncated or corrupt after record 0: "
+    )
+
+
+def test_a_missing_mapped_field_is_an_empty_one() -> None:
+    doc = to_document({"id": "a"}, FieldMap(title="headline", text="content"))
+    assert doc == Document(id="a")
+
+
+def test_sources_name_themselves_count_bytes_and_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(b'{"id": "a"}\n' * 1000)
+    source = Source(path)
+    assert (source.name, source.size) == (str(path), 12000)
+    assert len(source.stream.read()) == 12000
+    assert source.bytes_read == 12000
+    source.close()
+    assert source._raw.closed
+    assert Source(io.BytesIO(b"")).name == "<stream>"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    stdin = Source("-")
+    assert stdin.name == "<stdin>"
+    stdin.close()
+    assert not sys.stdin.buffer.closed

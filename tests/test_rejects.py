@@ -4,6 +4,7 @@ and the CLI names the first rejects as FILE:LINE and counts the rest."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,3 +155,14 @@ def test_the_rejects_file_is_created_with_its_folders_on_the_first_reject(tmp_pa
     kept = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     assert kept[0] == {"line": 1, "id": "d1", "reason": "سبب 1", "raw": "{}"}
     assert [r["id"] for r in kept[:2]] == ["d1", None]
+
+
+def test_a_run_without_rejects_names_no_rejects_file_and_times_itself(tmp_path: Path) -> None:
+    engine = open_engine(Settings(engine="embedded", data_dir=tmp_path / "data"))
+    rejects = RejectsFile(tmp_path / "rejects.jsonl")
+    before = time.perf_counter()
+    report = index_records(engine, "t", [(1, Document(id="a", body="نص"))], rejects)
+    elapsed = time.perf_counter() - before
+    engine.close()
+    assert (report.indexed, report.rejected, report.rejects_file) == (1, 0, None)
+    assert 0 < report.seconds <= elapsed  # a duration, not a clock reading

@@ -59,8 +59,12 @@ def _marked(text: str, *words: str) -> Snippet:
         (Snippet(text="<أحمد>", marks=[(0, 6)]), "<mark>&lt;أحمد&gt;</mark>"),
         # Overlapping marks: the first one wins, nothing is repeated.
         (Snippet(text="abcdef", marks=[(0, 4), (2, 6)]), "<mark>abcd</mark>ef"),
+        (  # ...and the marks after the overlap still count
+            Snippet(text="abcdef", marks=[(0, 2), (1, 3), (4, 5)]),
+            "<mark>ab</mark>cd<mark>e</mark>f",
+        ),
     ],
-    ids=["after", "before-and-between", "inside", "no-marks", "whole", "overlap"],
+    ids=["after", "before-and-between", "inside", "no-marks", "whole", "overlap", "after-overlap"],
 )
 def test_to_html_is_escaped_text_with_marks(snippet: Snippet, html: str) -> None:
     assert to_html(snippet) == html
@@ -199,3 +203,10 @@ def test_a_window_opening_at_a_word_is_not_moved() -> None:
 def test_a_mark_ending_at_the_window_end_is_kept() -> None:
     snippet = window(TEXT, [SPANS[0], SPANS[5], SPANS[6]], max_chars=SPANS[5][1] + 1)
     assert [snippet.text[s:e] for s, e in snippet.marks] == ["كلمة0", "كلمة5"]
+
+
+def test_a_text_without_spaces_is_cut_where_it_must_be() -> None:
+    text = "ك" * 300
+    snippet = window(text, [(200, 210)], max_chars=60)
+    assert snippet.text == ELLIPSIS + text[185:245] + ELLIPSIS
+    assert snippet.marks == [(16, 26)]
