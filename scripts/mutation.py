@@ -189,6 +189,8 @@ def recheck_all(undetected: dict[str, str], jobs: int) -> dict[str, str]:
         keys[name] = key = hashlib.sha256("\n".join([diff, *tests]).encode()).hexdigest()
         if tests and key not in cache:
             work.append((name, key, tests))
+    if not jobs:
+        work = []
     copies = queue.Queue()
     for n in range(jobs):
         copies.put(_worker_copy(n))
@@ -206,8 +208,9 @@ def recheck_all(undetected: dict[str, str], jobs: int) -> dict[str, str]:
             cache_file.write_text(json.dumps(cache))
         print(f"recheck {name}: {verdict or 'survived'}", flush=True)
 
-    with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(judge, work))
+    if work:
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(judge, work))
     return {name: cache.get(key, "") for name, key in keys.items()}
 
 
@@ -249,9 +252,9 @@ def collect(jobs: int, scope: str = "all") -> dict:
     to_recheck = {
         name: diff
         for name, diff in diffs.items()
-        if scope == "all" or function_of(name) in IMPORT_TIME_FUNCTIONS
+        if scope in ("all", "cached") or function_of(name) in IMPORT_TIME_FUNCTIONS
     }
-    rechecked = recheck_all(to_recheck, jobs) if jobs else {}
+    rechecked = recheck_all(to_recheck, jobs) if scope != "none" else {}
     per_module: dict[str, Counter] = {m: Counter() for m in MODULES}
     survivors = []
     for name, status in sorted(statuses.items()):
@@ -362,7 +365,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--recheck",
-        choices=["all", "import-time", "none"],
+        choices=["all", "import-time", "cached", "none"],
         default="all",
         help="which undetected mutants to judge again in a fresh process (default: all)",
     )
@@ -380,7 +383,9 @@ def main() -> None:
         seconds = args.run_seconds
     elif RESULTS.is_file():
         seconds = json.loads(RESULTS.read_text())["seconds"]
-    found = collect(jobs=0 if args.recheck == "none" else args.jobs, scope=args.recheck)
+    # "cached": the verdicts of an earlier (interrupted) recheck, none judged anew.
+    jobs = 0 if args.recheck in ("none", "cached") else args.jobs
+    found = collect(jobs=jobs, scope=args.recheck)
     write_reports(found, seconds, args.jobs)
     total = found["total"]
     print(f"mutation score {score(total):.1%}; report in {REPORT.relative_to(ROOT)}")
