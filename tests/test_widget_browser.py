@@ -123,7 +123,6 @@ def test_keyboard_navigation_of_suggestions(page: object) -> None:
     box.press("Escape")  # the first Escape closes the list and keeps the text...
     assert box.get_attribute("aria-expanded") == "false"
     assert box.input_value() == f"{chosen} الر"
-    assert page.locator(".searcher-hit").count() > 0  # type: ignore[attr-defined]
     box.press("Escape")  # ...the second clears the box and the results
     assert box.input_value() == ""
     assert page.locator(".searcher-hit").count() == 0  # type: ignore[attr-defined]
