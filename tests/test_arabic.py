@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from searcher.arabic import RULES, ArabicAnalyzer, Token, normalise, stem, terms, tokens
+from tests.conftest import fixture_lines
 
 NORMALISE_CASES = [
     ("أحمد", "احمد"),  # alef_forms: hamza above
@@ -152,3 +155,22 @@ def test_spans_start_after_deleted_characters() -> None:
     assert analyzer.spans(text, lambda stemmed, exact: stemmed == "كتاب") == [(6, 12)]
     assert analyzer.spans(text, lambda stemmed, exact: exact == "الكتاب") == [(6, 12)]
     assert analyzer.spans(text, lambda stemmed, exact: stemmed is None) == []
+
+
+@pytest.mark.parametrize("fixture", ["quran_sample.txt", "news_ar.txt"])
+def test_the_indexing_fast_path_makes_the_same_terms(fixture: str) -> None:
+    # term_lists (stdlib re, every combining mark in its class) must agree with analyse on
+    # real text, Quranic marks and all.
+    analyzer = ArabicAnalyzer()
+    for line in fixture_lines(fixture):
+        assert analyzer.term_lists(line) == (terms(line), terms(line, stemmed=False)), line
+
+
+def test_the_fast_path_keeps_every_combining_mark_inside_a_word() -> None:
+    analyzer = ArabicAnalyzer()
+    marks = [
+        chr(cp) for cp in range(0x300, 0x20000) if unicodedata.category(chr(cp)).startswith("M")
+    ]
+    for mark in marks:
+        _, exact = analyzer.term_lists(f"كتب{mark}ها")
+        assert len(exact) == 1, f"U+{ord(mark):04X} splits the word"
