@@ -159,9 +159,12 @@ def _recheck_one(copy: Path, name: str, tests: list[str]) -> str:
             text=True,
             timeout=RECHECK_TIMEOUT_S,
         )
-        # 1: a test failed; 2 or 3: the mutant broke collection or pytest itself.  Not 4 or 5
-        # (a test that no longer exists): that says nothing about the mutant.
-        return "killed (recheck)" if done.returncode in (1, 2, 3) else ""
+        # 1: a test failed; 2 or 3: the mutant broke collection or pytest itself; 4: it broke
+        # importing conftest.  Not a test that no longer exists: that says nothing of the mutant.
+        broke = done.returncode in (1, 2, 3) or (
+            done.returncode == 4 and "ERROR: not found" not in done.stdout + done.stderr
+        )
+        return "killed (recheck)" if broke else ""
     except subprocess.TimeoutExpired:
         return "timeout (recheck)"
     finally:
