@@ -55,8 +55,7 @@ HEALTH_POLL_S = 0.5  # between cluster-health checks while replicas are being al
 def redact(url: str) -> str:
     """The URL without user:password, for messages."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = parts.netloc.rpartition("@")[2]  # host[:port] as written (IPv6 keeps its brackets)
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
