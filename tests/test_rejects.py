@@ -46,7 +46,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         settings = Settings(engine="embedded", data_dir=tmp_path / "data")
     else:
         url = request.getfixturevalue(f"{request.param}_url")
-        settings = Settings(engine=request.param, url=url, engine_analysis="builtin")
+        settings = Settings(engine=request.param, url=url)
     opened = open_engine(settings)
     yield opened
     opened.close()

@@ -106,9 +106,7 @@ def proxied(
 
 
 def _settings(engine: str, url: str, ca_file: Path | None) -> Settings:
-    return Settings(
-        engine=engine, url=url, ca_file=ca_file, engine_analysis="builtin", max_retries=0
-    )
+    return Settings(engine=engine, url=url, ca_file=ca_file, max_retries=0)
 
 
 def test_https_with_the_ca_file_indexes_and_searches(
