@@ -150,22 +150,33 @@ def silent_listener() -> Iterator[tuple[int, list[float]]]:
     server.close()
 
 
+# Searches have their own, shorter timeout and retries (a reader is waiting); indexing and admin
+# calls use SEARCHER_REQUEST_TIMEOUT and SEARCHER_MAX_RETRIES.
+TIMEOUT_SETTINGS = {
+    "search": ("SEARCHER_SEARCH_TIMEOUT", "SEARCHER_SEARCH_MAX_RETRIES"),
+    "index": ("SEARCHER_REQUEST_TIMEOUT", "SEARCHER_MAX_RETRIES"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(TIMEOUT_SETTINGS))
 @pytest.mark.parametrize("engine", ["opensearch", "elasticsearch"])
 def test_a_silent_engine_times_out_as_configured(
-    silent_listener: tuple[int, list[float]], tmp_path: Path, engine: str
+    silent_listener: tuple[int, list[float]], tmp_path: Path, engine: str, command: str
 ) -> None:
     port, held = silent_listener
+    timeout_var, retries_var = TIMEOUT_SETTINGS[command]
     env = {
         **os.environ,
         "SEARCHER_ENGINE": engine,
         "SEARCHER_URL": f"http://127.0.0.1:{port}",
-        "SEARCHER_REQUEST_TIMEOUT": "1",
-        "SEARCHER_MAX_RETRIES": "1",
+        timeout_var: "1",
+        retries_var: "1",
         "SEARCHER_DATA_DIR": str(tmp_path),
     }
-    done = subprocess.run(
-        [*CLI, "search", "كتاب"], env=env, capture_output=True, text=True, timeout=120
-    )
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text('{"id": "1", "body": "كتاب"}\n', encoding="utf-8")
+    args = ["search", "كتاب"] if command == "search" else ["index", str(dump)]
+    done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert f"127.0.0.1:{port} is unreachable" in done.stderr
     assert "ConnectionTimeout" in done.stderr and "Traceback" not in done.stderr
