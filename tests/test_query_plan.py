@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.limits import PARSE_MAX_QUERY_CHARS
-from searcher.query import EXACT_FIELDS, WORD_FIELDS, Clause, highlight_terms, parse
+from searcher.query import EXACT_FIELDS, WORD_FIELDS, Clause, HighlightTerms, highlight_terms, parse
 
 ANALYZER = ArabicAnalyzer()
 
@@ -43,7 +43,15 @@ def test_exclusions_or_and_odd_pieces() -> None:
 
 def test_highlight_terms_are_stemmed_for_words_and_exact_for_everything() -> None:
     plan = parse('الكتاب "المدرسة" -أحمد', ANALYZER)
-    assert highlight_terms(plan) == ({"كتاب"}, {"الكتاب", "المدرسه"})
+    # A one-word phrase is an exact word; the excluded أحمد is never marked.
+    assert highlight_terms(plan) == HighlightTerms(
+        stemmed=frozenset({"كتاب"}), exact=frozenset({"الكتاب", "المدرسه"}), phrases=()
+    )
+    # A longer phrase is marked only where its words stand together, so it is kept whole.
+    plan = parse('الكتاب "المدرسة الكبيرة" -أحمد', ANALYZER)
+    assert highlight_terms(plan) == HighlightTerms(
+        stemmed=frozenset({"كتاب"}), exact=frozenset({"الكتاب"}), phrases=(("المدرسه", "الكبيره"),)
+    )
 
 
 def test_long_input_is_cut_not_refused() -> None:

@@ -43,9 +43,11 @@ class Recording:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.engine, name)
 
-    def bulk(self, index: str, docs: Sequence[Document]) -> list[BulkItem]:
+    def bulk(
+        self, index: str, docs: Sequence[Document], *, existing: set[str] | None = None
+    ) -> list[BulkItem]:
         self.sent += [doc.id for doc in docs]
-        items = self.engine.bulk(index, docs)
+        items = self.engine.bulk(index, docs, existing=existing)
         self.calls += 1
         if self.calls == self.fail_after_call:  # applied, but the answer never arrives
             raise EngineUnavailable("connection cut after the engine applied the request")
@@ -99,7 +101,7 @@ def test_a_resumed_reindex_sends_only_the_rest_and_counts_each_once(
     with pytest.raises(KeyboardInterrupt):
         run(engine, tmp_path, crashing(records(100), at=50), chunk_size=20)
     saved = json.loads((tmp_path / "c.json").read_text())
-    assert (saved["line"], saved["indexed"], saved["in_flight"]) == (40, 40, 0)
+    assert (saved["line"], saved["indexed"], saved["in_flight_line"]) == (40, 40, 0)
     assert engine.alias_targets("lib") == []  # readers never saw the partial index
 
     recording = Recording(engine)
@@ -110,19 +112,21 @@ def test_a_resumed_reindex_sends_only_the_rest_and_counts_each_once(
     assert report.index == saved["index"]
 
 
-def test_a_lost_answer_is_resent_once_and_reported_as_replaced(
+def test_a_lost_answer_is_resent_once_and_counted_once(
     engine: EmbeddedEngine, tmp_path: Path
 ) -> None:
     with pytest.raises(EngineUnavailable):
         run(Recording(engine, fail_after_call=3), tmp_path, records(100), chunk_size=20)
     saved = json.loads((tmp_path / "c.json").read_text())
-    assert (saved["line"], saved["in_flight"]) == (40, 20)
+    # The request in flight (up to line 60) and which of its ids existed before it: none.
+    assert (saved["line"], saved["in_flight_line"], saved["in_flight_existing"]) == (40, 60, [])
 
     recording = Recording(engine)
     report = run(recording, tmp_path, records(100), chunk_size=20)
-    # Chunk 3 (d41-d60) reached the engine once already: sent again, it comes back replaced.
+    # Chunk 3 (d41-d60) reached the engine once already: sent again, it is still new, not
+    # replaced, since the checkpoint says none of it existed before the lost request.
     assert recording.sent == [f"d{i}" for i in range(41, 101)]
-    assert (report.run.indexed, report.run.replaced, report.count) == (100, 20, 100)
+    assert (report.run.indexed, report.run.replaced, report.count) == (100, 0, 100)
 
 
 class _Meddler:
@@ -236,23 +240,22 @@ def test_lost_answers_in_two_runs_add_up(engine: EmbeddedEngine, tmp_path: Path)
     with pytest.raises(EngineUnavailable):  # resumed: d41-d60 again, then d61-d80 lost
         run(Recording(engine, fail_after_call=2), tmp_path, records(100), chunk_size=20)
     saved = json.loads((tmp_path / "c.json").read_text())
-    assert {k: saved[k] for k in ("line", "indexed", "replaced", "in_flight", "unconfirmed")} == {
+    assert {k: saved[k] for k in ("line", "indexed", "replaced", "in_flight_line")} == {
         "line": 60,
         "indexed": 60,
-        "replaced": 20,
-        "in_flight": 20,
-        "unconfirmed": 20,
+        "replaced": 0,
+        "in_flight_line": 80,
     }
     lines: list[int] = []
     report = run(
         engine, tmp_path, records(100), chunk_size=20, on_chunk=lambda _, line: lines.append(line)
     )
-    # 100 documents; 40 of them came back "updated": the count check allows for both losses.
-    assert (report.run.indexed, report.run.replaced, report.count) == (100, 40, 100)
+    # 100 documents, each counted once as new although 40 of them were applied twice.
+    assert (report.run.indexed, report.run.replaced, report.count) == (100, 0, 100)
     assert lines == [80, 100]
 
 
-def test_a_crash_before_the_first_chunk_of_a_resume_loses_no_slack(
+def test_a_crash_before_the_first_chunk_of_a_resume_keeps_the_request_in_flight(
     engine: EmbeddedEngine, tmp_path: Path
 ) -> None:
     with pytest.raises(EngineUnavailable):
@@ -260,10 +263,10 @@ def test_a_crash_before_the_first_chunk_of_a_resume_loses_no_slack(
     with pytest.raises(KeyboardInterrupt):
         run(engine, tmp_path, crashing(records(100), at=41), chunk_size=20)
     saved = json.loads((tmp_path / "c.json").read_text())
-    assert (saved["in_flight"], saved["unconfirmed"]) == (0, 20)
+    assert (saved["line"], saved["in_flight_line"], saved["in_flight_existing"]) == (40, 60, [])
 
 
-def test_a_failed_count_check_names_the_unconfirmed_slack(
+def test_the_count_check_after_a_lost_answer_is_exact(
     engine: EmbeddedEngine, tmp_path: Path
 ) -> None:
     with pytest.raises(EngineUnavailable):
@@ -275,7 +278,8 @@ def test_a_failed_count_check_names_the_unconfirmed_slack(
 
     with pytest.raises(SearcherError) as failed:
         run(engine, tmp_path, records(100), chunk_size=100, on_chunk=stray_documents)
-    assert ": 121 documents searchable, 80 (+ up to 20 unconfirmed) expected;" in str(failed.value)
+    # The lost request's 20 documents are counted once, exactly: no slack for strays to hide in.
+    assert ": 121 documents searchable, 100 expected;" in str(failed.value)
 
 
 def test_generation_names_are_utc_timestamps(
