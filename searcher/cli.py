@@ -9,22 +9,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
 from pydantic import ValidationError
-from tqdm import tqdm
 
-from searcher import dump, vocalised
-from searcher.engines import Engine, open_engine
+from searcher import dump
 from searcher.errors import InvalidName, SearcherError
-from searcher.indexer import DEFAULT_CHUNK_SIZE, IndexReport, RejectsFile, index_records
-from searcher.limits import CLI_MAX_PAGE, CLI_MAX_PAGE_SIZE, MAX_REPLICAS, MAX_SHARDS
-from searcher.models import Hit, SearchResponse, Snippet
-from searcher.query import parse
-from searcher.reindex import Checkpoint, checkpoint_path, reindex
-from searcher.settings import REFRESH_INTERVAL, Settings
+from searcher.limits import (
+    BULK_CHUNK_DOCUMENTS,
+    CLI_MAX_PAGE,
+    CLI_MAX_PAGE_SIZE,
+    MAX_REPLICAS,
+    MAX_SHARDS,
+)
+
+# Start-up time is most of a CLI search (the search itself takes a few ms): the analysis, the
+# engines, the settings and tqdm are imported inside the commands that use them, so that
+# `searcher --help` loads none of them and `searcher search` only what a search needs.
+if TYPE_CHECKING:
+    from searcher.indexer import IndexReport
+    from searcher.models import Hit, SearchResponse, Snippet
+    from searcher.settings import Settings
 
 EXIT_REJECTS = 3  # `searcher index` finished, but some records went to the rejects file
 
@@ -90,6 +97,8 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
         url: str | None,
         **kwargs: Any,
     ) -> Any:
+        from searcher.settings import Settings
+
         overrides = {"engine": engine, "index": index_name, "data_dir": data_dir, "url": url}
         try:
             settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
@@ -106,6 +115,8 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _refresh_interval(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    from searcher.settings import REFRESH_INTERVAL
+
     if value is not None and not re.fullmatch(REFRESH_INTERVAL, value):
         raise click.BadParameter(f"{value!r} is not a time like 1s, 30s, 500ms or -1")
     return value
@@ -179,7 +190,7 @@ def dump_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--chunk-size",
-            default=DEFAULT_CHUNK_SIZE,
+            default=BULK_CHUNK_DOCUMENTS,
             show_default=True,
             help="Documents per bulk request.",
         ),
@@ -227,6 +238,10 @@ class DumpRun:
     """An opened dump with its progress bar (bytes read, docs/s) and rejects file."""
 
     def __init__(self, settings: Settings, spec: DumpSpec) -> None:
+        from tqdm import tqdm
+
+        from searcher.indexer import RejectsFile
+
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.source = dump.Source(spec.source)
         self.rejects = RejectsFile(
@@ -289,6 +304,9 @@ def index_command(settings: Settings, spec: DumpSpec, chunk_size: int, as_json: 
     exit status is 3 when there were any.  --shards/--replicas/--refresh-interval apply when
     the index is created here (change an existing index's layout with reindex).
     """
+    from searcher.engines import open_engine
+    from searcher.indexer import index_records
+
     engine = open_engine(settings)
     run = DumpRun(settings, spec)
     try:
@@ -336,6 +354,9 @@ def reindex_command(
     one is refused while the first runs.  If interrupted, run the same command again: it
     resumes from its checkpoint.
     """
+    from searcher.engines import open_engine
+    from searcher.reindex import Checkpoint, checkpoint_path, reindex
+
     engine = open_engine(settings)
     checkpoint = Checkpoint.load(
         checkpoint_path(settings.data_dir, settings.engine, settings.index),
@@ -454,6 +475,10 @@ def search_command(
     settings: Settings, query: str, page: int, size: int, as_json: bool, display: str
 ) -> None:
     """Search for QUERY: words, "quoted phrases", -excluded, a OR b."""
+    from searcher import vocalised
+    from searcher.engines import open_engine
+    from searcher.query import parse
+
     engine = open_engine(settings)
     try:
         analyzer = settings.analyzer()
@@ -485,7 +510,9 @@ def search_command(
 @engine_options
 def analyze_command(settings: Settings, text: str, exact: bool, as_json: bool) -> None:
     """Show how TEXT is normalised and split into tokens (like an engine's _analyze)."""
-    engine: Engine = open_engine(settings)
+    from searcher.engines import open_engine
+
+    engine = open_engine(settings)
     analyzer = settings.analyzer()
     try:
         tokens = engine.analyze(text, stemmed=not exact)

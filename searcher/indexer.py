@@ -22,10 +22,10 @@ import orjson
 
 from searcher.dump import Reject
 from searcher.engines.base import BulkItem, Engine
-from searcher.limits import BULK_REQUEST_BYTES
+from searcher.limits import BULK_CHUNK_DOCUMENTS, BULK_REQUEST_BYTES
 from searcher.models import Document
 
-DEFAULT_CHUNK_SIZE = 500
+DEFAULT_CHUNK_SIZE = BULK_CHUNK_DOCUMENTS  # --chunk-size's default
 
 
 class RejectsFile:

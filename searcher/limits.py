@@ -68,6 +68,8 @@ MAX_ID_BYTES = 512
 # document goes alone.  Indexing pressure on a node defaults to 10% of its heap, and several
 # requests are in flight at once: 10 MB stays well inside a 1 GB node.
 BULK_REQUEST_BYTES = 10 * 1024 * 1024
+# Documents per bulk request unless --chunk-size says otherwise (BULK_REQUEST_BYTES still holds).
+BULK_CHUNK_DOCUMENTS = 500
 # A bulk request's timeout grows with its size: SEARCHER_REQUEST_TIMEOUT plus this per MiB.  A
 # node analyses Arabic text at a few MB/s (one 20 MB body took 34 s on a 2-core test node), and a
 # big document that outlasts a flat timeout is resent, and outlasts it again, until the run fails.
@@ -179,6 +181,13 @@ DOCUMENTED = (
         "bytes",
         "one bulk request to Elasticsearch/OpenSearch (and a chunk in memory)",
         "the next request; a bigger document goes alone",
+    ),
+    Documented(
+        "BULK_CHUNK_DOCUMENTS",
+        "documents",
+        "one bulk request, by default",
+        "the next request",
+        "`--chunk-size`",
     ),
     Documented(
         "BULK_SECONDS_PER_MIB",

@@ -70,6 +70,19 @@ def url_documents() -> list[Document]:
     ]
 
 
+# A word found in exactly that many documents → what the status line says (Arabic plural forms).
+COUNTS = {"زرافة": (1, "نتيجة واحدة"), "بطريق": (2, "نتيجتان"), "غزال": (3, "3 نتائج")}
+COUNTS |= {"فراشة": (11, "11 نتيجة")}
+
+
+def count_documents() -> list[Document]:
+    return [
+        Document(id=f"count-{word}-{i}", title=f"حديقة {i}", body=f"رأينا {word} في الحديقة")
+        for word, (n, _) in COUNTS.items()
+        for i in range(n)
+    ]
+
+
 def search_for(page: object, word: str, expected_hits: int) -> None:
     page.fill("input[type=search]", word)  # type: ignore[attr-defined]
     page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
@@ -81,7 +94,7 @@ def search_for(page: object, word: str, expected_hits: int) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = loaded_settings(tmp_path_factory.mktemp("site"))
     engine = open_engine(settings)
-    engine.bulk(settings.index, url_documents())
+    engine.bulk(settings.index, url_documents() + count_documents())
     engine.refresh(settings.index)
     engine.close()
     port = _free_port()
@@ -214,6 +227,13 @@ def test_only_http_https_and_relative_urls_become_links(page: object, server: st
         "[...document.querySelectorAll('.searcher-results a')].map(a => a.protocol)"
     )
     assert sorted(protocols) == ["http:"] * 3 + ["https:"]
+
+
+@pytest.mark.parametrize("word", COUNTS)
+def test_the_count_takes_the_arabic_plural_form(page: object, word: str) -> None:
+    hits, said = COUNTS[word]
+    search_for(page, word, min(hits, 10))
+    expect(page.locator(".searcher-status")).to_have_text(said)  # type: ignore[attr-defined]
 
 
 def test_near_results_are_headed_as_such(page: object) -> None:

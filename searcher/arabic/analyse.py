@@ -15,7 +15,6 @@ mark the word the reader actually sees (with its harakat) rather than its normal
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +22,7 @@ from typing import NamedTuple
 
 import regex
 
+from searcher.arabic import marks
 from searcher.arabic import rules as rule_table
 from searcher.arabic.stem import stem, without_proclitic
 from searcher.arabic.stopwords import STOP_WORDS
@@ -35,25 +35,7 @@ _SEPARATORS = regex.compile(rf"[^{TOKEN_CLASS}]+")
 # A pattern rule may put a space inside a run of word characters (never anything else).
 _PARTS = regex.compile(r"[^ ]+")
 
-
-def _mark_ranges() -> str:
-    """Every combining mark (Unicode category M*) as an `re` character-class body."""
-    marks = [
-        cp
-        for cp in (*range(0x20000), *range(0xE0100, 0xE01F0))
-        if unicodedata.category(chr(cp)).startswith("M")
-    ]
-    ranges: list[tuple[int, int]] = []
-    for cp in marks:
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1] = (ranges[-1][0], cp)
-        else:
-            ranges.append((cp, cp))
-    return "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges)
-
-
-_MARKS = _mark_ranges()
-
+_MARKS = marks.character_class()  # every combining mark, as a character-class body
 
 _WORD_CACHE_SIZE = 200_000  # entries; and at most ANALYZER_CACHE_MAX_CHARS characters of them
 

@@ -23,11 +23,23 @@
   var placeholder = (script && script.dataset.placeholder) || "ابحث…";
   var pageSize = parseInt((script && script.dataset.size) || "10", 10);
   var DEBOUNCE_MS = 200;
+  // Arabic counts a noun in six forms (CLDR plural rules, built into the browser): نتيجة واحدة,
+  // نتيجتان, 3–10 نتائج, 11–99 نتيجة, 100 نتيجة (and 103 نتائج again, by the last two digits).
+  var PLURAL = new Intl.PluralRules("ar");
+  var COUNTED = {
+    zero: function () { return "لا نتائج"; },
+    one: function () { return "نتيجة واحدة"; },
+    two: function () { return "نتيجتان"; },
+    few: function (n) { return n + " نتائج"; },
+    many: function (n) { return n + " نتيجة"; },
+    other: function (n) { return n + " نتيجة"; }
+  };
+  function counted(n) { return COUNTED[PLURAL.select(n)](n); }
   var TEXT = {
-    results: function (n) { return n + " نتيجة"; },
+    results: counted,
     // The words together found nothing; these are the results without the dropped words.
     near: function (n, dropped) {
-      return "نتائج قريبة: " + n + " نتيجة" + (dropped.length ? " بدون «" + dropped.join("، ") + "»" : "");
+      return "نتائج قريبة: " + counted(n) + (dropped.length ? " بدون «" + dropped.join("، ") + "»" : "");
     },
     none: "لا توجد نتائج",
     error: "تعذّر البحث الآن، حاول مرة أخرى",
