@@ -5,9 +5,14 @@
 
 Indexes a generated corpus, starts `searcher serve` as its own process, then (with `wrk`, from
 Debian's packages, or else an httpx client) keeps
-`--concurrency` connections busy for `--seconds` per endpoint with a fixed query mix.  Reports
-req/s and p50/p99 latency for /search and /suggest side by side with /health (the framework's
-own ceiling on this machine, measured in the same run).  Bounded in time and count; stops itself.
+`--concurrency` connections busy for `--seconds` per endpoint with a fixed query mix, and then
+one client alone (its p99 is the latency a reader sees on a quiet server).  Reports req/s,
+p50/p99 latency and the server's CPU time per request (user + system, from /proc: unlike req/s,
+it hardly moves when other processes share the machine) for /search and /suggest side by side
+with /health (the framework's own ceiling on this machine, measured in the same run).  Bounded
+in time and count; stops itself.
+
+    uv run python bench/load.py --docs 100000 --bench-corpus   # the 100k bench index
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpus import write_jsonl
+from bench.corpus import bench_blocks, write_jsonl
 
 QUERIES = [
     "الكتاب",
@@ -135,6 +140,24 @@ async def hammer(base: str, paths: list[str], seconds: float, concurrency: int) 
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(base: str, paths: list[str], seconds: float, concurrency: int, pid: int) -> dict:
+    """One endpoint's load run, with the server's CPU milliseconds per request."""
+    before = cpu_seconds(pid)
+    if shutil.which("wrk"):
+        result = wrk(base, paths, seconds, concurrency)
+    else:
+        result = asyncio.run(hammer(base, paths, seconds, concurrency))
+    used = cpu_seconds(pid) - before
+    result["cpu_ms_per_req"] = round(1000 * used / max(1, result["requests"]), 3)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -143,6 +166,11 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--bench-corpus",
+        action="store_true",
+        help="documents from every verse (and hadith, if installed), as `make bench` builds them",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,7 +182,8 @@ def main() -> None:
         }
         if args.engine == "opensearch":
             env["SEARCHER_URL"] = os.environ["SEARCHER_TEST_OPENSEARCH_URL"]
-        dump = write_jsonl(Path(tmp) / "corpus.jsonl", args.docs)
+        blocks = bench_blocks() if args.bench_corpus else None
+        dump = write_jsonl(Path(tmp) / "corpus.jsonl", args.docs, blocks=blocks)
         cli = [sys.executable, "-m", "searcher.cli"]
         subprocess.run([*cli, "index", str(dump)], env=env, check=True, capture_output=True)
         port = free_port()
@@ -174,14 +203,15 @@ def main() -> None:
                 "search": [f"/search?q={q}" for q in QUERIES],
                 "suggest": [f"/suggest?q={p}" for p in PREFIXES],
             }
-            use_wrk = shutil.which("wrk") is not None
-            results = {
-                name: wrk(base, paths, args.seconds, args.concurrency)
-                if use_wrk
-                else asyncio.run(hammer(base, paths, args.seconds, args.concurrency))
+            results: dict = {
+                name: measure(base, paths, args.seconds, args.concurrency, server.pid)
                 for name, paths in mixes.items()
             }
-            results["load_generator"] = "wrk" if use_wrk else "httpx"
+            results["single_client"] = {
+                name: measure(base, paths, args.seconds, 1, server.pid)
+                for name, paths in mixes.items()
+            }
+            results["load_generator"] = "wrk" if shutil.which("wrk") else "httpx"
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -192,6 +222,7 @@ def main() -> None:
     report = {
         "engine": args.engine,
         "docs": args.docs,
+        "corpus": "bench" if args.bench_corpus else "sample",
         "concurrency": args.concurrency,
         "seconds_per_endpoint": args.seconds,
         **results,

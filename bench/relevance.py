@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -159,6 +160,49 @@ def _broken_plural(word: str) -> str:
     return typed
 
 
+# Typos, modelled on what readers do at a keyboard, not on searcher's own table: a letter their
+# dialect pronounces like another (ض/ظ, ذ/ز, ث/س, ص/س, ق/ك), a hamza written on the wrong seat
+# or left out, a neighbouring key on the standard Arabic keyboard, a letter dropped or doubled,
+# or two letters swapped.  One typo per query, in its first (rarest) word.
+_SOUNDS_LIKE = {"ض": "ظ", "ظ": "ض", "ذ": "ز", "ث": "س", "ص": "س", "ق": "ك", "أ": "ا", "ؤ": "و",
+                "ئ": "ي", "إ": "ا"}  # fmt: skip
+_KEYBOARD_ROWS = ("ضصثقفغعهخحجد", "شسيبلاتنمكط", "ئءؤرىةوزظ")
+
+
+def _neighbours(letter: str) -> str:
+    for row in _KEYBOARD_ROWS:
+        at = row.find(letter)
+        if at >= 0:
+            return row[max(0, at - 1) : at] + row[at + 1 : at + 2]
+    return ""
+
+
+def _typo(word: str, words: set[str]) -> str:
+    """One typo in the modern spelling of `word` that is no word of the corpus, chosen by a
+    hash of the word (stable across runs); the word unchanged when every typo is a real word."""
+    typed = modern(word)
+    seed = zlib.crc32(typed.encode())
+    options = [
+        typed[:i] + _SOUNDS_LIKE[c] + typed[i + 1 :]
+        for i, c in enumerate(typed)
+        if c in _SOUNDS_LIKE
+    ]
+    if not options:  # no letter a reader confuses: a slip of the fingers
+        inner = range(1, len(typed) - 1)
+        options = [
+            *(typed[:i] + n + typed[i + 1 :] for i in inner for n in _neighbours(typed[i])),
+            *(typed[:i] + typed[i + 1 :] for i in inner),
+            *(typed[:i] + typed[i] + typed[i:] for i in inner),
+            *(
+                typed[:i] + typed[i + 1] + typed[i] + typed[i + 2 :]
+                for i in inner
+                if i + 2 <= len(typed)
+            ),
+        ]
+    options = [o for o in options if o != typed and o not in words]
+    return options[seed % len(options)] if options else typed
+
+
 def as_vocalised(word: str) -> str:
     """Typed with the text's own diacritics (a reader who means a vocalisation)."""
     return word
@@ -177,8 +221,9 @@ VARIANTS: dict[str, Callable[[str], str]] = {
 # Every kind, in the order queries are drawn (a new kind goes last, so the others keep theirs).
 KINDS = (
     *("as_seen", "modern", "no_hamza", "ta_marbuta", "alef_maksura", "clitic", "number"),
-    *("vocalised", "proclitic", "broken_plural", "standard"),
+    *("vocalised", "proclitic", "broken_plural", "standard", "typo"),
 )
+ONE_WORD_KINDS = frozenset({"typo"})  # rewrite the query's first word only, the other as modern
 _PROCLITIC = re.compile(r"^[وف]?[بلك](?!ال)(..+)$")
 
 
@@ -226,13 +271,21 @@ def _corpus_variants(words: set[str]) -> dict[str, Callable[[str], str]]:
         "clitic": lambda w: _clitic(modern(w), nouns),  # الكتاب / والكتاب / كتاب
         "number": lambda w: _number(modern(w), words),  # singular / plural
         "proclitic": proclitic,
+        "typo": lambda w: _typo(w, words),  # بعظ for بعض, كتبا for كتاب
     }
 
 
 # A rewrite counts only where it changes the words relative to this simpler form.
 BASELINE: dict[str, Callable[[str], str]] = {
     kind: modern for kind in VARIANTS if kind not in ("as_seen", "modern")
-} | {"modern": as_seen, "clitic": modern, "number": modern, "proclitic": modern, "standard": modern}
+} | {
+    "modern": as_seen,
+    "clitic": modern,
+    "number": modern,
+    "proclitic": modern,
+    "standard": modern,
+    "typo": modern,
+}
 
 
 # -- queries and judgements -------------------------------------------------------------------
@@ -261,6 +314,8 @@ def build_queries(docs: list[Document]) -> tuple[dict, dict, dict]:
             if len(words) < 2 or any(df[modern(w)] > 50 for w in words):
                 continue
             typed = [rewrite(w) for w in words]
+            if variant in ONE_WORD_KINDS:
+                typed[1:] = [modern(w) for w in words[1:]]
             unchanged = BASELINE.get(variant)
             if unchanged and all(t == unchanged(w) for t, w in zip(typed, words, strict=True)):
                 continue  # the rewrite does not apply to these words

@@ -15,7 +15,7 @@ import click
 import orjson
 from pydantic import ValidationError
 
-from searcher import dump
+from searcher import dump, facets, filters
 from searcher.errors import InvalidName, SearcherError
 from searcher.limits import (
     BULK_CHUNK_DOCUMENTS,
@@ -24,6 +24,7 @@ from searcher.limits import (
     MAX_REPLICAS,
     MAX_SHARDS,
 )
+from searcher.sorting import SORT_ORDERS, SortOrder
 
 # Start-up time is most of a CLI search (the search itself takes a few ms): the analysis, the
 # engines, the settings and tqdm are imported inside the commands that use them, so that
@@ -122,9 +123,18 @@ def _refresh_interval(_: click.Context, __: click.Parameter, value: str | None) 
     return value
 
 
+def _filterable(_: click.Context, __: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    try:
+        return filters.check_declarable(n.strip() for n in value.split(",") if n.strip())
+    except filters.FilterError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 def layout_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--shards/--replicas/--refresh-interval: how an index this command creates is laid out.
-    Goes below `engine_options`, which hands it the settings these flags override."""
+    """--shards/--replicas/--refresh-interval/--filterable: how an index this command creates is
+    laid out.  Goes below `engine_options`, which hands it the settings these flags override."""
 
     @click.option(
         "--shards",
@@ -142,15 +152,27 @@ def layout_options(command: Callable[..., Any]) -> Callable[..., Any]:
         help="How soon new documents are searchable: 1s, 30s, -1 "
         "[env SEARCHER_REFRESH_INTERVAL; engine default].",
     )
+    @click.option(
+        "--filterable",
+        callback=_filterable,
+        help="Keyword fields searches may filter and count by, beside tags and published_at: "
+        "category,author [env SEARCHER_FILTERABLE].",
+    )
     @functools.wraps(command)
     def wrapper(
         settings: Settings,
         shards: int | None,
         replicas: int | None,
         refresh_interval: str | None,
+        filterable: tuple[str, ...] | None,
         **kwargs: Any,
     ) -> Any:
-        given = {"shards": shards, "replicas": replicas, "refresh_interval": refresh_interval}
+        given = {
+            "shards": shards,
+            "replicas": replicas,
+            "refresh_interval": refresh_interval,
+            "filterable": filterable,
+        }
         overrides = {key: value for key, value in given.items() if value is not None}
         return command(settings=settings.model_copy(update=overrides), **kwargs)
 
@@ -470,37 +492,106 @@ def _print_hit(rank: int, hit: Hit, display: str) -> None:
     show_default=True,
     help="visual: reorder and join Arabic for terminals without bidi support (xterm, tmux).",
 )
+@click.option("--tag", "tags", multiple=True, type=Utf8Text(), help="Only documents with this tag.")
+@click.option(
+    "--tags-match",
+    type=click.Choice(["any", "all"]),
+    default="any",
+    show_default=True,
+    help="With several --tag: documents with any of them, or with all.",
+)
+@click.option("--since", type=Utf8Text(), help="Published on or after: 2025-12-01 (or a time).")
+@click.option("--until", type=Utf8Text(), help="Published on or before: 2025-12-31 (or a time).")
+@click.option(
+    "--filter",
+    "field_filters",
+    multiple=True,
+    type=Utf8Text(),
+    help="FIELD=VALUE on a field the index declares filterable (repeat: any of the values).",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(SORT_ORDERS),
+    default="relevance",
+    show_default=True,
+    help="date: newest first (undated last), ties by relevance.",
+)
+@click.option(
+    "--facet",
+    "facet_names",
+    multiple=True,
+    type=Utf8Text(),
+    help="Count the matches per value of tags (or a declared field); repeatable.",
+)
 @engine_options
 def search_command(
-    settings: Settings, query: str, page: int, size: int, as_json: bool, display: str
+    settings: Settings,
+    query: str,
+    page: int,
+    size: int,
+    as_json: bool,
+    display: str,
+    tags: tuple[str, ...],
+    tags_match: filters.TagsMatch,
+    since: str | None,
+    until: str | None,
+    field_filters: tuple[str, ...],
+    sort: SortOrder,
+    facet_names: tuple[str, ...],
 ) -> None:
-    """Search for QUERY: words, "quoted phrases", -excluded, a OR b."""
+    """Search for QUERY: words, "quoted phrases", -excluded, a OR b.  With filters, QUERY may be
+    empty ("") to list every document they let through."""
     from searcher import vocalised
     from searcher.engines import open_engine
     from searcher.query import parse
 
+    try:
+        wanted = filters.build(
+            tags=tags, tags_match=tags_match, since=since, until=until, filters=field_filters
+        )
+    except filters.FilterError as error:
+        raise click.UsageError(str(error)) from None
     engine = open_engine(settings)
     try:
+        try:
+            counted = facets.check_search(
+                wanted, facet_names, lambda: engine.declared_fields(settings.index)
+            )
+        except filters.FilterError as error:
+            raise click.UsageError(str(error)) from None
         analyzer = settings.analyzer()
-        plan = parse(query, analyzer)
-        response = vocalised.search(engine, settings.index, plan, analyzer, page=page, size=size)
+        plan = parse(query, analyzer, wanted)
+        response = vocalised.search(
+            engine, settings.index, plan, analyzer, page=page, size=size, sort=sort, facets=counted
+        )
     finally:
         engine.close()
     if as_json:
         _echo_json(response.model_dump(mode="json"))
         return
-    first = (page - 1) * size + 1
+    _print_response(query, response, (page - 1) * size + 1, display)
+
+
+def _print_response(query: str, response: SearchResponse, first: int, display: str) -> None:
     hits = "hit" if response.total == 1 else "hits"
     took = f"({response.took_ms:.1f} ms)"
-    if response.relaxed:  # the query as typed found nothing: say so before the near results
+    if response.corrected and response.did_you_mean:  # nothing as typed: close spellings
+        meant = response.did_you_mean
+        click.echo(f"no hits for {query!r}; {response.total} {hits} for {meant!r} {took}")
+    elif response.relaxed:  # the query as typed found nothing: say so before the near results
         without = f" without {' '.join(response.dropped)!r}" if response.dropped else ""
         click.echo(f"no hits for {query!r}; {response.total} close {hits}{without} {took}")
     else:
         click.echo(f"{response.total} {hits} for {query!r} {took}")
+        if response.did_you_mean:
+            click.echo(f"did you mean {response.did_you_mean!r}?")
     if response.partial:
         click.echo(partial_warning(response), err=True)
     for rank, hit in enumerate(response.hits, start=first):
         _print_hit(rank, hit, display)
+    for name, counts in response.facets.items():
+        listed = ", ".join(f"{value} ({count})" for value, count in counts.items())
+        click.echo(f"{name}: {listed or '-'}")
 
 
 @main.command("analyze")

@@ -24,6 +24,39 @@ RELAX_MAX_WORDS = 6
 # A vocalised query (vocalised.py) re-orders this many top results by agreement with its marks.
 RERANK_WINDOW = 50
 
+# -- filters and facets (filters.py, facets.py) -------------------------------------------------
+MAX_FILTER_VALUES = 20  # values of `tag` and `filter` together in one request
+# A tag or a declared field's value: longer ones are not indexed (Elasticsearch's `ignore_above`,
+# which the template sets to this; the embedded engine skips them alike), so a longer filter
+# value could never match and is refused.
+MAX_KEYWORD_CHARS = 256
+MAX_FILTERABLE_FIELDS = 16  # keyword fields a deployment may declare (SEARCHER_FILTERABLE)
+MAX_FACET_FIELDS = 8  # fields one request may ask counts for
+MAX_FACET_VALUES = 20  # values per facet in a response: the most frequent
+# Values each engine counts per facet before the top MAX_FACET_VALUES are picked in Python (by
+# count, then value): the engines break ties their own way, so they are asked for more.
+FACET_CANDIDATES = 200
+# How long a server process trusts what an Elasticsearch/OpenSearch index declares filterable
+# (read from its mapping) before reading it again: a reindex may have changed it.
+DECLARED_CACHE_SECONDS = 30
+
+# -- typos and suggestions (typos.py, suggest.py, dictionary.py) --------------------------------
+TYPO_MIN_EDIT_LETTERS = 5  # a word this long tolerates one edit; shorter: only the confusions
+TYPO_MAX_WORDS = 6  # longer queries are not corrected (each word costs a dictionary walk)
+TYPO_ALTERNATIVES = 3  # close spellings tried per word
+# "Did you mean" is offered when the query finds at most this many documents...
+DID_YOU_MEAN_AT_MOST = 2
+# ...and the close spelling finds at least this many times more (and at least one more).
+DID_YOU_MEAN_RATIO = 5
+SUGGEST_MIN_PREFIX = 2  # letters typed before suggestions start: one letter matches everything
+SUGGEST_MAX_SIZE = 20  # `size` of /suggest
+# Words each process keeps in its suggestion dictionary (the most frequent; the rest are words
+# no reader types, or typos): bounds its memory whatever the index holds.
+DICTIONARY_MAX_WORDS = 300_000
+# How old a cluster index's dictionary may get before it is read again (the embedded engine
+# sees every commit at once).
+DICTIONARY_MAX_AGE_SECONDS = 60
+
 # -- snippets ---------------------------------------------------------------------------------
 # Only the first this-many characters of a field are analysed for a snippet, as Elasticsearch's
 # `index.highlight.max_analyzed_offset` does: one huge document must not stall every search that
@@ -118,6 +151,74 @@ DOCUMENTED = (
         "results",
         "the top results a vocalised query re-orders",
         "later pages ranked as the engine ranks them",
+    ),
+    Documented(
+        "MAX_FILTER_VALUES", "values", "`tag` and `filter` values of one search", "422 / exit 2"
+    ),
+    Documented(
+        "MAX_KEYWORD_CHARS",
+        "characters",
+        "a tag or declared field value",
+        "not indexed; as a filter, 422 / exit 2",
+    ),
+    Documented(
+        "MAX_FILTERABLE_FIELDS",
+        "fields",
+        "keyword fields an index declares filterable",
+        "refused",
+        "`SEARCHER_FILTERABLE`",
+    ),
+    Documented("MAX_FACET_FIELDS", "fields", "`facets` of one search", "422 / exit 2"),
+    Documented("MAX_FACET_VALUES", "values", "counts per facet", "the most frequent kept"),
+    Documented(
+        "FACET_CANDIDATES",
+        "values",
+        "values an engine counts per facet before the top ones are picked",
+        "ties beyond it may differ by engine",
+    ),
+    Documented(
+        "DECLARED_CACHE_SECONDS",
+        "seconds",
+        "how long `serve` trusts a cluster index's declared fields",
+        "read again",
+    ),
+    Documented(
+        "TYPO_MIN_EDIT_LETTERS",
+        "letters",
+        "the shortest word that tolerates any one edit",
+        "only the Arabic confusions (ض/ظ, ق/ك, …)",
+    ),
+    Documented("TYPO_MAX_WORDS", "words", "a query corrected for typos", "not corrected"),
+    Documented(
+        "TYPO_ALTERNATIVES", "spellings", "close spellings tried per word", "the rarer dropped"
+    ),
+    Documented(
+        "DID_YOU_MEAN_AT_MOST",
+        "results",
+        "a query that may get a `did_you_mean`",
+        "none offered",
+    ),
+    Documented(
+        "DID_YOU_MEAN_RATIO",
+        "×",
+        "how many more results a `did_you_mean` must find",
+        "none offered",
+    ),
+    Documented(
+        "SUGGEST_MIN_PREFIX", "letters", "`q` of `/suggest` before it suggests", "no suggestions"
+    ),
+    Documented("SUGGEST_MAX_SIZE", "", "`size` of `/suggest`", "422"),
+    Documented(
+        "DICTIONARY_MAX_WORDS",
+        "words",
+        "the suggestion dictionary a process keeps",
+        "the rarest left out",
+    ),
+    Documented(
+        "DICTIONARY_MAX_AGE_SECONDS",
+        "seconds",
+        "how stale a cluster index's suggestions may get",
+        "read again",
     ),
     Documented(
         "HIGHLIGHT_MAX_ANALYZED_CHARS",

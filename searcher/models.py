@@ -173,3 +173,16 @@ class SearchResponse(BaseModel):
         default_factory=list,
         description="the query's words the shown results do without (relaxed results only)",
     )
+    # Set when the query as typed found nothing and the results allow close spellings of its
+    # words (`typos.py`); `did_you_mean` then says which.
+    corrected: bool = False
+    did_you_mean: str | None = Field(
+        default=None,
+        description="the query with close spellings that find many more documents, when the "
+        "query as typed finds nothing or little",
+    )
+    facets: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="for each facet asked for, the most frequent values among the documents "
+        "the query and the filters match, with their counts",
+    )

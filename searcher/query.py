@@ -17,12 +17,13 @@ Each engine renders the plan in its own words (`engines/wire.py` for Elasticsear
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import regex
 
 from searcher.arabic import ArabicAnalyzer
+from searcher.filters import NO_FILTERS, Filters
 from searcher.limits import PARSE_MAX_QUERY_CHARS
 
 # (field, boost) a word is looked for in; a hit's score is the best field plus TIE_BREAKER × the
@@ -54,6 +55,9 @@ class Clause:
     # as Elasticsearch does by analysing the query with the field's own analyzer.
     terms: tuple[str, ...]
     exact_terms: tuple[str, ...]
+    # Multiplies the clause's field boosts: below 1 for a close spelling standing in for a word
+    # the user typed (`typos.py`), so documents holding the word as typed rank first.
+    weight: float = 1.0
 
     def fields(self) -> tuple[tuple[str, float], ...]:
         return WORD_FIELDS if self.kind == "word" else EXACT_FIELDS
@@ -64,33 +68,48 @@ class Clause:
 
 @dataclass
 class QueryPlan:
-    """Groups are AND-ed; the clauses inside one group are OR-ed; `excluded` must not match.
+    """Groups are AND-ed; the clauses inside one group are OR-ed; `excluded` must not match;
+    `filters` restrict the documents without changing how they rank.
 
     A relaxed plan (`recovery.py`) sets `minimum_groups`: then only that many groups must match,
     and a document matching more of them scores higher (each adds its BM25 score).
+
+    A plan with no groups matches nothing, unless it has filters: then it matches every document
+    they let through (a site's "all news tagged سياسة", Meilisearch's placeholder search).
     """
 
     text: str
     groups: list[list[Clause]] = field(default_factory=list)
     excluded: list[Clause] = field(default_factory=list)
     minimum_groups: int | None = None  # None: every group
+    filters: Filters = NO_FILTERS
 
     @property
     def is_empty(self) -> bool:
-        return not self.groups
+        """Nothing to look for: no words, and no filters to list documents by."""
+        return not self.groups and self.filters.empty
+
+    @property
+    def browses(self) -> bool:
+        """No words, but filters: every document the filters let through matches."""
+        return not self.groups and not self.filters.empty
 
     def without(self, index: int) -> QueryPlan:
         """The same plan with group `index` left out."""
         kept = self.groups[:index] + self.groups[index + 1 :]
-        return QueryPlan(self.text, kept, self.excluded)
+        return replace(self, groups=kept, minimum_groups=None)
 
     def any_group(self) -> QueryPlan:
         """The same plan where one matching group is enough."""
-        return QueryPlan(self.text, self.groups, self.excluded, minimum_groups=1)
+        return replace(self, minimum_groups=1)
 
     def only(self, index: int) -> QueryPlan:
-        """Group `index` alone (exclusions kept)."""
-        return QueryPlan(self.text, [self.groups[index]], self.excluded)
+        """Group `index` alone (exclusions and filters kept)."""
+        return replace(self, groups=[self.groups[index]], minimum_groups=None)
+
+    def with_groups(self, groups: list[list[Clause]]) -> QueryPlan:
+        """The same plan looking for other groups (a corrected spelling: `typos.py`)."""
+        return replace(self, groups=groups, minimum_groups=None)
 
 
 def group_text(group: list[Clause]) -> str:
@@ -98,7 +117,7 @@ def group_text(group: list[Clause]) -> str:
     return " OR ".join(clause.text for clause in group)
 
 
-def _clause(text: str, quoted: bool, analyzer: ArabicAnalyzer) -> Clause | None:
+def clause(text: str, quoted: bool, analyzer: ArabicAnalyzer) -> Clause | None:
     stemmed_tokens, exact_tokens = analyzer.analyse(text, stack=False)
     exact = tuple(t.term for t in exact_tokens)
     stemmed = tuple(t.term for t in stemmed_tokens)
@@ -111,10 +130,10 @@ def _clause(text: str, quoted: bool, analyzer: ArabicAnalyzer) -> Clause | None:
     return Clause("exact_word", text, exact, exact)  # a stop word: match it as written
 
 
-def parse(text: str, analyzer: ArabicAnalyzer) -> QueryPlan:
-    """Turn what a user typed into a plan.  Never raises."""
+def parse(text: str, analyzer: ArabicAnalyzer, filters: Filters = NO_FILTERS) -> QueryPlan:
+    """Turn what a user typed into a plan (restricted by `filters`).  Never raises."""
     text = text[:PARSE_MAX_QUERY_CHARS]  # longer input is cut, never an error
-    plan = QueryPlan(text=text)
+    plan = QueryPlan(text=text, filters=filters)
     join_next = False
     for match in _PIECES.finditer(text):
         negated_quote, quoted, bare = match.groups()
@@ -123,15 +142,15 @@ def parse(text: str, analyzer: ArabicAnalyzer) -> QueryPlan:
             continue
         negated = bool(negated_quote) or (bare is not None and bare.startswith("-"))
         content = quoted if quoted is not None else bare.lstrip("-")
-        clause = _clause(content, quoted is not None, analyzer)
-        if clause is None:
+        found = clause(content, quoted is not None, analyzer)
+        if found is None:
             continue
         if negated:
-            plan.excluded.append(clause)
+            plan.excluded.append(found)
         elif join_next:
-            plan.groups[-1].append(clause)
+            plan.groups[-1].append(found)
         else:
-            plan.groups.append([clause])
+            plan.groups.append([found])
         join_next = False
     return plan
 

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.arabic import plurals as plural_table
+from searcher.filters import FilterError, check_declarable
 from searcher.limits import (
     MAX_BODY_BYTES,
     MAX_REPLICAS,
@@ -80,6 +81,11 @@ class Settings(BaseSettings):
     write_key: SecretStr | None = None
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, gt=0)
 
+    # Keyword fields of the documents that searches may filter and count by, beside tags and
+    # published_at (comma separated: "category,author").  Read when an index is created and
+    # stored with it; later processes (and `serve`) use what the index declares.
+    filterable: Annotated[tuple[str, ...], NoDecode] = ()
+
     # Arabic rules switched off, by name (comma separated in the environment).
     arabic_disable: Annotated[frozenset[str], NoDecode] = frozenset()
     # Broken plurals (مدارس → مدرسة): a table built on this machine by
@@ -119,12 +125,20 @@ class Settings(BaseSettings):
             check_url(part)
         return value
 
-    @field_validator("arabic_disable", "cors_origins", mode="before")
+    @field_validator("arabic_disable", "cors_origins", "filterable", mode="before")
     @classmethod
     def _split_names(cls, value: object) -> object:
         if isinstance(value, str):
             return [name.strip() for name in value.split(",") if name.strip()]
         return value
+
+    @field_validator("filterable")
+    @classmethod
+    def _declarable(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        try:
+            return check_declarable(value)
+        except FilterError as error:
+            raise ValueError(str(error)) from None
 
     @property
     def urls(self) -> list[str]:

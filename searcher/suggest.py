@@ -1,49 +1,44 @@
-"""Search-as-you-type: complete the word being typed, matching it however Arabic writes it.
+"""Search-as-you-type: complete the word being typed from the index's word dictionary.
 
-The last word of the input is normalised ("مدر"), turned into a pattern over indexed exact terms
-that allows a leading clitic (``(ال|وال|بال|…)?مدر.*``), and the engine returns documents holding
-such terms.  The completions are the words AS WRITTEN in those documents (stripped of harakat and
-Quranic marks for display), ranked by how often they occur: "مدر" offers «المدرسة», «مدرسة».
+The last word of the input is normalised («الص», «أح» → «اح») and looked up in the dictionary
+(`dictionary.py`): the words starting with it, or with it after a clitic (و، ب، ال، وال…), most
+documents first.  Each is shown in the spelling readers type (`arabic/display.py`): «الص»
+offers «الصلاة», never the Uthmani «ٱلصَّلَوٰةِ» or the normalised «الصلاه».
+
+A lookup costs microseconds: the dictionary is built once per index change, not per keystroke,
+and every engine builds it the same way from its own index, so every engine suggests alike.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
-import regex
-
-from searcher.arabic import RULES, ArabicAnalyzer
+from searcher import dictionary
+from searcher.arabic import ArabicAnalyzer
 from searcher.engines.base import Engine
+from searcher.limits import SUGGEST_MIN_PREFIX
 
-CLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
-MIN_PREFIX = 2  # one letter matches half the dictionary
-SOURCES = 20  # documents read per suggestion request
-# Display forms keep letters as written and drop only what clutters a suggestion list.
-_DISPLAY = ArabicAnalyzer(
-    disabled={r.name for r in RULES} - {"harakat", "quranic_marks", "tatweel", "invisible_marks"}
-)
+DEFAULT_SIZE = 8
 
 
-def pattern_for(prefix: str) -> str:
-    """A regex over normalised terms (Lucene, tantivy and Python read it alike)."""
-    return f"({'|'.join(CLITICS)})?{prefix}.*"
+def last_word(analyzer: ArabicAnalyzer, text: str) -> str | None:
+    """The normalised word being typed (the last of `text`), or None when it is too short."""
+    words = analyzer.terms(text[-200:], stemmed=False)  # the last word is all that matters
+    if not words or len(words[-1]) < SUGGEST_MIN_PREFIX:
+        return None
+    return words[-1]
 
 
 def suggest(
-    engine: Engine, index: str, analyzer: ArabicAnalyzer, text: str, size: int = 8
+    engine: Engine, index: str, analyzer: ArabicAnalyzer, text: str, size: int = DEFAULT_SIZE
 ) -> list[str]:
     """Up to `size` completions of the last word of `text`, most frequent first."""
-    words = analyzer.terms(text, stemmed=False)
-    if not words or len(words[-1]) < MIN_PREFIX:
+    return complete(dictionary.of(engine, index), analyzer, text, size)
+
+
+def complete(
+    words: dictionary.Dictionary, analyzer: ArabicAnalyzer, text: str, size: int = DEFAULT_SIZE
+) -> list[str]:
+    """`suggest` on a dictionary at hand (the API's event loop calls this directly)."""
+    prefix = last_word(analyzer, text)
+    if prefix is None:
         return []
-    pattern = pattern_for(words[-1])
-    matcher = regex.compile(pattern)
-    counts: Counter[str] = Counter()
-    matches = lambda _stemmed, exact: matcher.fullmatch(exact) is not None  # noqa: E731
-    for source in engine.prefix_sources(index, pattern, SOURCES):
-        for field in ("title", "body"):
-            text = source.get(field) or ""
-            for start, end in analyzer.spans(text, matches):
-                counts[_DISPLAY.normalise(text[start:end])] += 1
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
-    return [word for word, _ in ranked[:size]]
+    return list(dict.fromkeys(word.form for word in words.complete(prefix, size)))

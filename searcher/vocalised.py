@@ -15,6 +15,7 @@ engines re-rank alike.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from searcher import recovery
 from searcher.arabic import ArabicAnalyzer
@@ -22,6 +23,7 @@ from searcher.engines.base import Engine
 from searcher.limits import RERANK_WINDOW
 from searcher.models import Hit, SearchResponse
 from searcher.query import QueryPlan
+from searcher.sorting import SortOrder
 
 # The marks a reader types: short vowels, tanwin, shadda (sukun is left out: readers and the
 # Quranic text write it differently, ْ and ۡ, and it says only that no vowel is there).
@@ -38,13 +40,16 @@ def search(
     *,
     page: int = 1,
     size: int = 10,
+    sort: SortOrder = "relevance",
+    facets: Sequence[str] = (),
 ) -> SearchResponse:
-    """`recovery.search`, with documents agreeing with a vocalised query first."""
+    """`recovery.search`, with documents agreeing with a vocalised query first (by relevance;
+    newest first is an order of its own)."""
     wanted = [v for v in (vocalisation(word, analyzer) for word in _words(plan)) if _marked(v)]
     end = page * size
-    if not wanted or end > RERANK_WINDOW:
-        return recovery.search(engine, index, plan, page=page, size=size)
-    window = recovery.search(engine, index, plan, page=1, size=RERANK_WINDOW)
+    if not wanted or end > RERANK_WINDOW or sort != "relevance":
+        return recovery.search(engine, index, plan, page=page, size=size, sort=sort, facets=facets)
+    window = recovery.search(engine, index, plan, page=1, size=RERANK_WINDOW, facets=facets)
     ranked = sorted(window.hits, key=lambda hit: -_agreement(hit, wanted, analyzer))
     return window.model_copy(update={"hits": ranked[end - size : end]})
 

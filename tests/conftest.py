@@ -12,7 +12,8 @@ the tests that must hold on both (the same template, the same bodies, the same a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -121,3 +122,32 @@ def cluster_cli_env(name: str, data: Path, **extra: str) -> dict[str, str]:
         "SEARCHER_DATA_DIR": str(data),
         **extra,
     }
+
+
+def loaded_engines(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    load: Callable[[Engine, str], None],
+    **settings: Any,
+) -> Iterator[Callable[[str], tuple[Engine, str]]]:
+    """For a module fixture: (engine, index) per engine name, opened (with `settings`) and
+    loaded by `load(engine, index)` on first use; the cluster indices are deleted at the end."""
+    opened: dict[str, tuple[Engine, str]] = {}
+
+    def get(name: str) -> tuple[Engine, str]:
+        if name not in opened:
+            if name == "embedded":
+                where = {"data_dir": tmp_path_factory.mktemp("engine")}
+            else:
+                where = {"url": request.getfixturevalue(f"{name}_url")}
+            engine = open_engine(Settings(engine=name, **where, **settings))
+            index = f"test-{uuid.uuid4().hex[:8]}"
+            load(engine, index)
+            opened[name] = (engine, index)
+        return opened[name]
+
+    yield get
+    for engine, index in opened.values():
+        if engine.name != "embedded":
+            engine.delete_index(index)
+        engine.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +44,10 @@ def test_search_has_the_cli_json_shape(client: TestClient) -> None:
     response = client.get("/search", params={"q": "الرحمن", "size": 3})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"total", "took_ms", "partial", "shards", "hits", "relaxed", "dropped"}
+    assert set(body) == {
+        *("total", "took_ms", "partial", "shards", "hits", "relaxed", "dropped"),
+        *("corrected", "did_you_mean", "facets"),
+    }
     assert body["relaxed"] is False  # the query as typed found these
     assert body["partial"] is False
     assert body["total"] >= 3 and len(body["hits"]) == 3
@@ -102,6 +106,30 @@ def test_suggest_completes_a_partial_word(tmp_path: Path) -> None:
         assert "المدرسة" in found
         assert "مدرسة" in found
         assert client.get("/suggest", params={"q": "م"}).json()["suggestions"] == []
+
+
+def test_suggestions_show_the_spelling_readers_type(client: TestClient) -> None:
+    # Issue #13: «الصل» offered the half-normalised Uthmani «ٱلصلوٰة»; a reader writes الصلاة.
+    found = client.get("/suggest", params={"q": "الصل"}).json()["suggestions"]
+    assert "الصلاة" in found
+    quranic = set("\u0670\u0671\u06e1\u06e5\u06e6\u0640")  # ٰ ٱ ۡ ۥ ۦ and the kashida
+    assert found and not any(quranic & set(word) for word in found)
+    found = client.get("/suggest", params={"q": "ذل"}).json()["suggestions"]
+    assert "ذلك" in found and "ذالك" not in found  # Uthmani ذَٰلِكَ in its standard spelling
+
+
+def test_a_written_word_reaches_the_suggestions(client: TestClient) -> None:
+    assert client.get("/suggest", params={"q": "مكتبا"}).json()["suggestions"] == []
+    doc = {"id": "lib", "title": "خبر", "body": "افتتاح مكتبات عامة جديدة"}
+    assert client.post("/documents", json=doc, headers={"X-API-Key": KEY}).status_code == 200
+    # The dictionary is rebuilt in the background; meanwhile the previous one answers.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = client.get("/suggest", params={"q": "مكتبا"}).json()["suggestions"]
+        if found:
+            break
+        time.sleep(0.05)
+    assert found == ["مكتبات"]
 
 
 def test_health(client: TestClient) -> None:

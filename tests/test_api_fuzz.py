@@ -14,6 +14,7 @@ from pathlib import Path
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from searcher.api import create_app
 from tests.test_api import loaded_settings
@@ -27,6 +28,10 @@ def _app() -> FastAPI:
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
+# Parameters whose meaning no schema can state: a date that matches the pattern of one but is not
+# (2025-13-45), a field the index does not declare filterable, more filter values in all than
+# the limit.  A schema-valid value may get a 400 there; everything else schema-valid must pass.
+SEMANTIC = frozenset({"since", "until", "filter", "facets", "tag"})
 
 
 @schema.parametrize()
@@ -34,4 +39,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
 def test_no_input_makes_a_server_error(case: schemathesis.Case) -> None:
     response = case.call()
     assert response.status_code < 500, f"{case.method} {case.path} {case.query}: {response.text}"
-    case.validate_response(response)
+    refused_by_meaning = response.status_code == 400 and SEMANTIC & set(case.query or {})
+    excluded = [positive_data_acceptance] if refused_by_meaning else []
+    case.validate_response(response, excluded_checks=excluded)

@@ -13,8 +13,10 @@ Whole commands quoted in the text (`make demo QUERY=…`, `python -m searcher…
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +44,7 @@ NOT_RUN = {
     "searcher reindex dump.jsonl --index news --shards": "goes with the placeholder hosts above",
 }
 ES_DEFAULT_URL = "http://localhost:9200"
+BLOCK_TIMEOUT_SECONDS = 300  # `make demo` from cold takes about 15 s
 
 
 def sh_blocks() -> list[tuple[int, str]]:
@@ -63,6 +66,7 @@ def not_run_reason(command: str) -> str | None:
     return next((why for prefix, why in NOT_RUN.items() if command.startswith(prefix)), None)
 
 
+PORT_FREE = "import socket; socket.socket().bind(('127.0.0.1', {port}))"
 SERVER_WAIT = """
 python - "$1" <<'EOF'
 import sys, time, urllib.request
@@ -88,6 +92,9 @@ def script(block: str) -> str:
             url = re.search(r"http://[0-9.]+:\d+/", command)
             assert url, f"say where the server listens, as a comment: {command}"
             code = command.split("&")[0]  # its output to a file: the pipe must close at the end
+            port = url.group(0).rstrip("/").rsplit(":", 1)[1]
+            # Another server on that port would answer for ours: refuse to start at all.
+            lines.append(f"python -c {quote(PORT_FREE.format(port=port))}")
             lines += [f'{code} >"$HOME/serve.log" 2>&1 & servers+=($!)']
             lines.append(f'wait_for_server {url.group(0)} || {{ cat "$HOME/serve.log"; exit 1; }}')
         else:
@@ -119,9 +126,26 @@ def run(text: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         if not es_url:
             pytest.skip("needs the Elasticsearch test node (SEARCHER_TEST_ELASTICSEARCH_URL)")
         text = text.replace(ES_DEFAULT_URL, es_url.rstrip("/"))
-    return subprocess.run(
-        ["bash", "-c", text], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
+    # A session of its own, killed whole at the end: a server that outlives its block (a README
+    # that runs one in the foreground, a command that hangs) must not hold its port afterwards.
+    with subprocess.Popen(
+        ["bash", "-c", text],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=BLOCK_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            stdout, stderr = "", f"still running after {BLOCK_TIMEOUT_SECONDS} s"
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 BLOCKS = sh_blocks()

@@ -60,6 +60,14 @@ SAFE_URLS = {
     "entity": "&#106;avascript:alert(1)",
 }
 HOSTILE_WORD, SAFE_WORD = "خطرة", "سليمة"  # one page of results each
+# Tags are document fields too: the chips show them as text, whatever they hold.
+HOSTILE_TAGS = [
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "سياسة",
+    "__proto__",
+    "constructor",
+]
 
 
 def url_documents() -> list[Document]:
@@ -67,6 +75,16 @@ def url_documents() -> list[Document]:
         Document(id=f"url-{name}", title=f"خبر {name}", body=f"روابط {word}", url=url)
         for urls, word in ((HOSTILE_URLS, HOSTILE_WORD), (SAFE_URLS, SAFE_WORD))
         for name, url in urls.items()
+    ]
+
+
+def site_documents() -> list[Document]:
+    """Tagged articles for the chips, and one that misspells a name («بوتبن»)."""
+    return [
+        Document(id="tagged-1", title="وسوم", body="مقال عن الوسوم والتصنيف", tags=HOSTILE_TAGS),
+        Document(id="tagged-2", title="وسوم", body="مقال ثان عن الوسوم", tags=["سياسة"]),
+        Document(id="tagged-3", title="وسوم", body="مقال ثالث عن الوسوم", tags=["اقتصاد"]),
+        Document(id="typo", title="تصريح", body="قال بوتبن إن المحادثات مثمرة"),
     ]
 
 
@@ -94,7 +112,7 @@ def search_for(page: object, word: str, expected_hits: int) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = loaded_settings(tmp_path_factory.mktemp("site"))
     engine = open_engine(settings)
-    engine.bulk(settings.index, url_documents() + count_documents())
+    engine.bulk(settings.index, url_documents() + site_documents() + count_documents())
     engine.refresh(settings.index)
     engine.close()
     port = _free_port()
@@ -237,13 +255,71 @@ def test_the_count_takes_the_arabic_plural_form(page: object, word: str) -> None
 
 
 def test_near_results_are_headed_as_such(page: object) -> None:
-    # «بوتبن» is a typo: the two words together find nothing, «بوتين» alone does.
-    page.fill("input[type=search]", "بوتين بوتبن")  # type: ignore[attr-defined]
+    # «زخرفش» is no word, nor a typo of one: the two words together find nothing, «بوتين» does.
+    page.fill("input[type=search]", "بوتين زخرفش")  # type: ignore[attr-defined]
     page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
     status = page.wait_for_selector(".searcher-status.searcher-near")  # type: ignore[attr-defined]
     assert status.inner_text().startswith("نتائج قريبة")
-    assert "بوتبن" in status.inner_text()
+    assert "زخرفش" in status.inner_text()
     assert page.locator(".searcher-hit").count() > 0  # type: ignore[attr-defined]
     page.fill("input[type=search]", "بوتين")  # type: ignore[attr-defined]
     page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
     page.wait_for_selector(".searcher-status:not(.searcher-near)")  # type: ignore[attr-defined]
+
+
+def chip(page: object, value: str) -> object:
+    return page.locator(".searcher-chip").filter(has_text=value)  # type: ignore[attr-defined]
+
+
+def test_facet_chips_count_narrow_and_show_values_as_text(page: object) -> None:
+    search_for(page, "الوسوم", 3)
+    politics = chip(page, "سياسة")
+    expect(politics).to_have_count(1)
+    assert politics.locator(".searcher-count").inner_text() == "2"
+    # Tags hold anything: shown as text, never markup, never a link.
+    for tag in HOSTILE_TAGS[:2]:
+        assert chip(page, tag).count() == 1
+        assert chip(page, tag).get_attribute("data-value") == tag
+    assert page.locator(".searcher-facets img, .searcher-facets a").count() == 0  # type: ignore[attr-defined]
+    politics.click()
+    expect(page.locator(".searcher-hit")).to_have_count(2)  # type: ignore[attr-defined]
+    assert chip(page, "سياسة").get_attribute("aria-pressed") == "true"
+    assert chip(page, "اقتصاد").count() == 0  # counts follow the narrowed results
+    chip(page, "سياسة").click()
+    expect(page.locator(".searcher-hit")).to_have_count(3)  # type: ignore[attr-defined]
+    chip(page, HOSTILE_TAGS[0]).click()
+    expect(page.locator(".searcher-hit")).to_have_count(1)  # type: ignore[attr-defined]
+    # Words that name JavaScript's own properties are tags like any other.
+    for name in ("__proto__", "constructor"):
+        assert chip(page, name).get_attribute("aria-pressed") == "false"
+        assert chip(page, name).locator(".searcher-count").inner_text() == "1"
+    chip(page, "constructor").click()
+    expect(chip(page, "constructor")).to_have_attribute("aria-pressed", "true")
+    chip(page, HOSTILE_TAGS[0]).click()
+    chip(page, "__proto__").click()
+    expect(chip(page, "__proto__")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".searcher-hit")).to_have_count(1)  # type: ignore[attr-defined]
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_a_misspelled_query_shows_results_for_what_was_meant(page: object) -> None:
+    # No document holds «الكرملبن»: the results are those for «الكرملين», and say so.
+    page.fill("input[type=search]", "الكرملبن")  # type: ignore[attr-defined]
+    page.press("input[type=search]", "Enter")  # type: ignore[attr-defined]
+    status = page.wait_for_selector(".searcher-status.searcher-near")  # type: ignore[attr-defined]
+    hits = page.locator(".searcher-hit").count()  # type: ignore[attr-defined]
+    # The sample holds it in a handful of documents: all on one page, counted in Arabic's plural.
+    assert 3 <= hits <= 10
+    assert status.inner_text() == f"{hits} نتائج لـ «الكرملين»"
+
+
+def test_did_you_mean_searches_the_close_spelling(page: object) -> None:
+    # One article misspells «بوتين»: it is found as typed, and the widget offers the spelling
+    # many more documents use.
+    search_for(page, "بوتبن", 1)
+    offer = page.locator(".searcher-did-you-mean .searcher-meant")  # type: ignore[attr-defined]
+    expect(offer).to_have_text("بوتين")
+    offer.click()
+    expect(page.locator("input[type=search]")).to_have_value("بوتين")  # type: ignore[attr-defined]
+    expect(page.locator(".searcher-did-you-mean")).to_be_hidden()  # type: ignore[attr-defined]
+    assert page.locator(".searcher-hit").count() > 1  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from searcher.errors import EngineUnavailable, IndexNotFound, ReadOnlyIndex, SearcherError
+from searcher.filters import FilterError
 from searcher.limits import MAX_ERROR_ECHO_CHARS
 
 MAX_REPORTED_ERRORS = 3
@@ -84,6 +85,12 @@ def install(app: FastAPI) -> None:
 
     for kind, (status, message) in ENGINE_ERRORS.items():
         app.add_exception_handler(kind, _fixed(status, message))
+
+    @app.exception_handler(FilterError)
+    def _filter(_: Request, error: FilterError) -> JSONResponse:
+        # Its message quotes at most a short excerpt of the input, and names what the index
+        # declares filterable: public by definition.
+        return _error(400, printable(str(error), 300))
 
 
 def _fixed(status: int, message: str) -> Callable[[Request, Exception], JSONResponse]:

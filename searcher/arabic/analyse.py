@@ -15,7 +15,7 @@ mark the word the reader actually sees (with its harakat) rather than its normal
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -136,7 +136,9 @@ class ArabicAnalyzer:
         self._sequences = self._entries("sequence")
         self._sequence_re = re.compile(_trie_pattern(self._sequences)) if self._sequences else None
         self._lowercase = any(rule.kind == "lowercase" for rule in self.rules)
-        self.word_rules = self._entries("word")
+        # The table writes a word rule's output as standard text spells it (أولئك, for the
+        # suggestions' display forms: `display.py`); the analysis folds it like any text.
+        self.word_rules = {word: self._fold(out) for word, out in self._entries("word").items()}
         self.word_patterns = tuple(
             (rf"^({rule_table.PROCLITICS}){word}({rule_table.ENCLITICS})$", rf"\1{out}\2")
             for word, out in sorted(self.word_rules.items())
@@ -336,6 +338,21 @@ class ArabicAnalyzer:
             exact.extend(word.exact)
             stemmed.extend(word.indexed)
         return stemmed, exact
+
+    def runs(self, text: str) -> Iterator[str]:
+        """The runs of word characters of `text`, each of which yields one or more terms, one at
+        a time: a 20 MB text has millions of them, too many to hold as a list beside the text."""
+        return (match[0] for match in self._fast_token_re.finditer(text))
+
+    def surface_terms(self, run: str) -> list[tuple[str, str]]:
+        """(exact term, the stretch of `run` it comes from) for each term of one run."""
+        word = self._word(run)
+        return [(term, run[s:e]) for term, (s, e) in zip(word.exact, word.spans, strict=True)]
+
+    def fold(self, text: str) -> str:
+        """Sequences, characters and case folded as the analysis does (no pattern rules, no
+        word rules): what a normalised word looks like letter by letter."""
+        return self._fold(text)
 
     def spans(self, text: str, wanted: Callable[[str | None, str], bool]) -> list[tuple[int, int]]:
         """Original-text spans of the words for which ``wanted(stemmed_term, exact_term)`` holds.

@@ -20,7 +20,8 @@ A rule is one of five kinds, in the order the analysis applies them:
 - ``lowercase``: Latin (and any cased script) folded to lower case; the engine's `lowercase`.
 - ``word``: whole normalised tokens rewritten (Uthmani ``هاذا`` to ``هذا``), also behind the
   proclitics in `PROCLITICS` (``كذالك``, ``فاولاءك``); the engine gets one anchored
-  `pattern_replace` token filter per word.
+  `pattern_replace` token filter per word.  The output is written as standard text spells the
+  word (``أولئك``): the analysis folds it like any text, and suggestions show it as it is.
 
 Every rule can be switched off by name (``SEARCHER_ARABIC_DISABLE=hamza_carriers,...``).
 """
@@ -288,14 +289,14 @@ RULES: tuple[Rule, ...] = (
             "لاكن": "لكن",
             "لاكنا": "لكنا",
             "رحمان": "رحمن",
-            "الاه": "اله",
-            "اولاءك": "اولءك",
-            "هاءلاء": "هءلاء",
+            "الاه": "إله",
+            "اولاءك": "أولئك",
+            "هاءلاء": "هؤلاء",
             "اليل": "الليل",
             "الاتي": "اللاتي",
             "داوود": "داود",
-            "را": "راي",
-            "الاءي": "اللاءي",
+            "را": "رأى",
+            "الاءي": "اللائي",
             "الذان": "اللذان",
         },
     ),

@@ -12,7 +12,7 @@ def open_engine(settings: Settings) -> Engine:
     if settings.engine == "embedded":
         from searcher.engines.embedded import EmbeddedEngine
 
-        return EmbeddedEngine(settings.data_dir, analyzer)
+        return EmbeddedEngine(settings.data_dir, analyzer, settings.filterable)
     if settings.engine == "elasticsearch":
         from searcher.engines.elasticsearch import ElasticsearchEngine
 

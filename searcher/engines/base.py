@@ -7,14 +7,15 @@ disk, no server), `elasticsearch` and `opensearch` (same wire bodies, `wire.py`)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from searcher.arabic import Token
+from searcher.arabic import ArabicAnalyzer, Token
 from searcher.lease import Holder, Lease
 from searcher.models import Document, SearchResponse
 from searcher.query import QueryPlan
+from searcher.sorting import SortOrder
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class BulkItem:
 @runtime_checkable
 class Engine(Protocol):
     name: str
+    analyzer: ArabicAnalyzer  # the analysis the engine's indices are built with
 
     def create_index(self, index: str, *, bulk_load: bool = False) -> None:
         """Create an empty index with the Arabic analysis (no-op if it exists).
@@ -63,10 +65,6 @@ class Engine(Protocol):
     def delete_document(self, index: str, doc_id: str) -> bool:
         """Remove one document by id; False if there was none."""
 
-    def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
-        """Sources of documents with an exact-field term matching `pattern` (a regex over
-        normalised terms, letters only), for search-as-you-type suggestions."""
-
     def refresh(self, index: str) -> None:
         """Make everything written so far visible to searches."""
 
@@ -86,9 +84,27 @@ class Engine(Protocol):
         live run has it."""
 
     def search(
-        self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10
+        self,
+        index: str,
+        plan: QueryPlan,
+        *,
+        page: int = 1,
+        size: int = 10,
+        sort: SortOrder = "relevance",
+        facets: Sequence[str] = (),
     ) -> SearchResponse:
-        """Ranked hits for a parsed query, with snippets of the original text."""
+        """Ranked (or, `sort="date"`, newest first) hits for a parsed query and its filters,
+        with snippets of the original text, and the counts of each facet asked for."""
+
+    def declared_fields(self, index: str) -> tuple[str, ...]:
+        """The keyword fields the index declares filterable (beside tags and published_at)."""
+
+    def dictionary_values(self, index: str) -> Iterable[tuple[str, int]]:
+        """Every ``term<US>form`` value of the word dictionary and how many documents hold it
+        (`searcher/dictionary.py`)."""
+
+    def dictionary_version(self, index: str) -> Hashable:
+        """Changes whenever the dictionary may have changed (a commit, a refresh)."""
 
     def analyze(self, text: str, *, stemmed: bool = True) -> list[Token]:
         """The engine's own analysis of `text` (what it indexes), offsets into `text`."""

@@ -12,16 +12,20 @@ second, no retry), so a stalled node turns searches into quick 503s while a rein
 
 from __future__ import annotations
 
+import functools
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
+from searcher import facets as facet_counts
 from searcher.arabic import ArabicAnalyzer, Token
+from searcher.dictionary import DocumentWords
 from searcher.engines import template, wire
 from searcher.engines.base import BulkItem
 from searcher.engines.bulk import (
@@ -33,12 +37,20 @@ from searcher.engines.bulk import (
     refusal_of_exception,
 )
 from searcher.errors import EngineUnavailable, IndexNotFound, SearcherError
+from searcher.filters import check as check_filters
 from searcher.lease import Holder, Lease
-from searcher.limits import BULK_REQUEST_BYTES, BULK_SECONDS_PER_MIB, HEALTH_TIMEOUT_SECONDS
+from searcher.limits import (
+    BULK_REQUEST_BYTES,
+    BULK_SECONDS_PER_MIB,
+    DECLARED_CACHE_SECONDS,
+    DICTIONARY_MAX_AGE_SECONDS,
+    HEALTH_TIMEOUT_SECONDS,
+)
 from searcher.models import Document, SearchResponse
 from searcher.names import WRITER_SUFFIX, check_name
 from searcher.query import QueryPlan
 from searcher.settings import Settings
+from searcher.sorting import SortOrder
 
 BULK_MAX_RETRIES = 8  # 429s retried with exponential backoff from...
 BULK_INITIAL_BACKOFF = 0.5  # ...half a second, doubling
@@ -50,6 +62,7 @@ BULK_MIN_PART = 50  # smaller chunks go as one request
 # the request's `timeout`): the document is fine, the cluster is not.  Never a reject.
 BULK_LOAD_REFRESH = "-1"  # no periodic refresh while an index is first loaded
 HEALTH_POLL_S = 0.5  # between cluster-health checks while replicas are being allocated
+DICTIONARY_PAGE = 10_000  # dictionary values per request (under the default max_buckets)
 
 
 def redact(url: str) -> str:
@@ -84,6 +97,14 @@ class ClusterEngine:
         self.where = ", ".join(redact(url) for url in settings.urls)
         self.client = self.make_client(settings, settings.request_timeout, settings.max_retries)
         self._targets: dict[str, WriteTarget] = {}
+        # What each index declares filterable, and when it was read (see `declared_fields`).
+        self._declared: dict[str, tuple[float, tuple[str, ...]]] = {}
+        # Bumped by every write this process makes, so its own writes reach the dictionary.
+        self._writes: dict[str, int] = defaultdict(int)
+
+    @functools.cached_property
+    def _words(self) -> DocumentWords:
+        return DocumentWords(self.analyzer)
 
     def make_client(self, settings: Settings, timeout: float, retries: int) -> Any:
         raise NotImplementedError
@@ -128,12 +149,14 @@ class ClusterEngine:
             # shards afterwards is cheaper.  And no refresh until the load is done.
             replicas=0 if bulk_load else settings.replicas,
             refresh_interval=BULK_LOAD_REFRESH if bulk_load else settings.refresh_interval,
+            filterable=settings.filterable,
         )
 
     def create_index(self, index: str, *, bulk_load: bool = False) -> None:
         if self.exists(index):
             return
         body = self._index_body(bulk_load=bulk_load)
+        self._declared.pop(index, None)
         try:
             self._call(
                 f"creating index {index!r}", self.client.indices.create, index=index, body=body
@@ -193,6 +216,7 @@ class ClusterEngine:
         self._call(
             f"deleting {index!r}", self.client.indices.delete, index=index, ignore_unavailable=True
         )
+        self._declared.pop(index, None)
 
     def exists(self, index: str) -> bool:
         check_name(index)
@@ -229,6 +253,8 @@ class ClusterEngine:
             self.client.indices.update_aliases,
             body={"actions": actions},
         )
+        self._declared.pop(alias, None)
+        self._writes[alias] += 1
         return current if current else ([alias] if alias_is_index else [])
 
     def close(self) -> None:
@@ -314,7 +340,7 @@ class ClusterEngine:
         if existing is None:
             existing = self.existing_ids(index, [doc.id for doc in docs])
         encoded = [
-            Encoded.of(position, target.alias, doc.id, doc.source())
+            Encoded.of(position, target.alias, doc.id, wire.indexed_source(doc, self._words))
             for position, doc in enumerate(docs)
         ]
         n_parts = min(BULK_CONCURRENCY, max(1, len(docs) // BULK_MIN_PART))
@@ -381,19 +407,13 @@ class ClusterEngine:
             )
         except IndexNotFound:
             return False
+        self._writes[index] += 1
         return True
-
-    def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
-        check_name(index)
-        body = wire.prefix_body(pattern, size)
-        response = self._call(
-            f"suggesting from {index!r}", self.search_client.search, index=index, body=body
-        )
-        return [hit["_source"] for hit in response["hits"]["hits"]]
 
     def refresh(self, index: str) -> None:
         check_name(index)
         self._call(f"refreshing {index!r}", self.client.indices.refresh, index=index)
+        self._writes[index] += 1
 
     def count(self, index: str) -> int:
         check_name(index)
@@ -448,16 +468,64 @@ class ClusterEngine:
 
     # -- reading --------------------------------------------------------------------------------
 
+    def declared_fields(self, index: str) -> tuple[str, ...]:
+        """What the index's mapping records in ``_meta`` (every index an alias names must
+        declare a field), re-read after `DECLARED_CACHE_SECONDS`."""
+        check_name(index)
+        held = self._declared.get(index)
+        if held is not None and time.monotonic() - held[0] < DECLARED_CACHE_SECONDS:
+            return held[1]
+        found = self._call(
+            f"reading {index!r}'s fields", self.client.indices.get_mapping, index=index
+        )
+        per_index = [
+            set(body.get("mappings", {}).get("_meta", {}).get("searcher", {}).get("filterable", []))
+            for body in dict(found).values()
+        ]
+        declared = tuple(sorted(set.intersection(*per_index))) if per_index else ()
+        self._declared[index] = (time.monotonic(), declared)
+        return declared
+
+    def dictionary_values(self, index: str) -> Iterator[tuple[str, int]]:
+        check_name(index)
+        after = None
+        while True:
+            body = wire.dictionary_body(after, DICTIONARY_PAGE)
+            response = self._call(
+                f"reading {index!r}'s words", self.client.search, index=index, body=body
+            )
+            forms = response["aggregations"]["forms"]
+            for bucket in forms["buckets"]:
+                yield bucket["key"]["value"], int(bucket["doc_count"])
+            after = forms.get("after_key")
+            if not forms["buckets"] or after is None:
+                return
+
+    def dictionary_version(self, index: str) -> tuple[int, int]:
+        # Another process's writes are seen within DICTIONARY_MAX_AGE_SECONDS; ours at once.
+        return self._writes[index], int(time.monotonic() // DICTIONARY_MAX_AGE_SECONDS)
+
     def search(
-        self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10
+        self,
+        index: str,
+        plan: QueryPlan,
+        *,
+        page: int = 1,
+        size: int = 10,
+        sort: SortOrder = "relevance",
+        facets: Sequence[str] = (),
     ) -> SearchResponse:
         check_name(index)
         started = time.perf_counter()
         if plan.is_empty:
             if not self._call("checking the index", self.search_client.indices.exists, index=index):
                 raise IndexNotFound(f"{self.name} at {self.where}: no index {index!r}")
-            return SearchResponse(total=0, took_ms=0.0, hits=[])
-        body = wire.search_body(plan, page, size, self.highlight_max_offset_key)
+            return SearchResponse(total=0, took_ms=0.0, hits=[], facets={n: {} for n in facets})
+        if plan.filters.fields or facets:  # the callers check first; never ignored here
+            declared = self.declared_fields(index)
+            check_filters(plan.filters, declared)
+            facet_counts.check(facets, declared)
+        body = wire.search_body(plan, page, size, self.highlight_max_offset_key, sort, facets)
         response = self._call(
             f"searching {index!r}", self.search_client.search, index=index, body=body
         )
@@ -465,7 +533,12 @@ class ClusterEngine:
         partial, shards = wire.shard_counts(dict(response))
         took = (time.perf_counter() - started) * 1000
         return SearchResponse(
-            total=total, took_ms=round(took, 2), partial=partial, shards=shards, hits=hits
+            total=total,
+            took_ms=round(took, 2),
+            partial=partial,
+            shards=shards,
+            hits=hits,
+            facets=wire.parse_facets(dict(response), facets),
         )
 
     def analyze(self, text: str, *, stemmed: bool = True, index: str | None = None) -> list[Token]:

@@ -11,6 +11,11 @@ and positions as the engine template produces them; offsets are not needed: snip
 the stored original text).  Queries are built from the same analysis, field by field, with the
 boosts in `query.WORD_FIELDS`.
 
+Beside the text, each document indexes what filters, facets and the date sort read, as fast
+(columnar) fields: ``tags`` and the declared keyword fields (``kw_<name>``) raw, ``published``
+as epoch milliseconds (`datesort.NO_DATE` when there is none), and ``forms`` for the word
+dictionary (`searcher/dictionary.py`).
+
 On disk (``<data_dir>/``)::
 
     indices/<name>/          one tantivy index + searcher.json (its analysis settings)
@@ -36,26 +41,42 @@ from typing import Any, TypeVar
 import orjson
 import tantivy
 
+from searcher import facets as facet_counts
 from searcher.arabic import ArabicAnalyzer, Token
+from searcher.dictionary import DocumentWords
+from searcher.engines import datesort
 from searcher.engines.base import BulkItem
 from searcher.engines.file_lease import FileLease
 from searcher.engines.readonly import ReadOnlyView, writable
 from searcher.errors import IndexLocked, IndexNotFound, ReadOnlyIndex, SearcherError
+from searcher.filters import Filters, NotKeyword, epoch_millis, keyword_values
+from searcher.filters import check as check_filters
 from searcher.lease import Holder, Lease
+from searcher.limits import FACET_CANDIDATES
 from searcher.models import Document, Hit, SearchResponse
 from searcher.names import check_name
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import python_snippet, to_html
+from searcher.sorting import SortOrder
 
 T = TypeVar("T")
 TEXT_FIELDS = ("title", "body", "title.exact", "body.exact")
-SCHEMA_VERSION = 3  # 2: analysed terms for the whitespace tokenizer; 3: new Arabic rules
+# 2: analysed terms for the whitespace tokenizer; 3: new Arabic rules; 4: tags, dates, declared
+# keyword fields and the word dictionary (filters, facets, the date sort, suggestions)
+SCHEMA_VERSION = 4
 WRITER_HEAP_BYTES = 128 * 1024 * 1024
+FORMS = "forms"  # the word dictionary's field: `term<US>form` per distinct word of a document
 
 
 def _field(name: str) -> str:
     """Tantivy field names cannot hold a dot: ``title.exact`` → ``title_exact``."""
     return name.replace(".", "_")
+
+
+def _keyword_field(name: str) -> str:
+    """The tantivy field of a keyword field: ``tags``, or ``kw_<name>`` for a declared one (the
+    prefix keeps a declared name from ever meeting one of ours)."""
+    return name if name == "tags" else f"kw_{name}"
 
 
 def _writes(method: Callable[..., T]) -> Callable[..., T]:
@@ -89,19 +110,28 @@ def _on_disk(data_dir: Path) -> Iterator[None]:
 
 @dataclass
 class _Handle:
-    """An open tantivy index; `view` is set when its directory is read-only (see readonly.py)."""
+    """An open tantivy index, its schema and declared keyword fields; `view` is set when its
+    directory is read-only (see readonly.py)."""
 
     index: tantivy.Index
+    schema: tantivy.Schema
+    declared: tuple[str, ...]
     view: ReadOnlyView | None = None
 
 
-def _schema() -> tantivy.Schema:
+def _schema(declared: tuple[str, ...]) -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
         builder.add_text_field(
             _field(name), stored=False, tokenizer_name="whitespace", index_option="position"
         )
+    for name in ("tags", *declared):
+        builder.add_text_field(
+            _keyword_field(name), fast=True, tokenizer_name="raw", index_option="basic"
+        )
+    builder.add_integer_field(datesort.DATE_FIELD, indexed=True, fast=True)
+    builder.add_text_field(FORMS, tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("source", stored=True, indexed=False)
     return builder.build()
 
@@ -111,10 +141,12 @@ class EmbeddedEngine:
 
     name = "embedded"
 
-    def __init__(self, data_dir: Path, analyzer: ArabicAnalyzer) -> None:
+    def __init__(
+        self, data_dir: Path, analyzer: ArabicAnalyzer, filterable: tuple[str, ...] = ()
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.analyzer = analyzer
-        self.schema = _schema()
+        self.filterable = filterable  # what an index created here declares
         # Open indices by physical name, and the physical index each name asked for resolved to
         # last (so a handle on a generation an alias has left can be dropped: its files are
         # deleted by the reindex that moved the alias, and stay mapped while we hold it).
@@ -157,15 +189,16 @@ class EmbeddedEngine:
             raise IndexNotFound(
                 f"no embedded index {name!r} in {self.data_dir} (run `searcher index` first)"
             )
-        self._check_settings(path)
+        declared = tuple(self._check_settings(path).get("filterable", ()))
+        schema = _schema(declared)
         if writable(path):
             try:
-                return _Handle(tantivy.Index(self.schema, str(path), reuse=True))
+                return _Handle(tantivy.Index(schema, str(path), reuse=True), schema, declared)
             except ValueError as error:
                 if "lock" not in str(error).lower():
                     raise  # else: a lock file we may not write; read through a view instead
         view = ReadOnlyView(path)
-        return _Handle(tantivy.Index(self.schema, str(view.path), reuse=True), view)
+        return _Handle(tantivy.Index(schema, str(view.path), reuse=True), schema, declared, view)
 
     def _drop_if_unused(self, physical: str) -> None:
         """Forget the handle of an index no other name resolves to (and none writes to).
@@ -188,13 +221,14 @@ class EmbeddedEngine:
         handle.index.reload()
         return handle.index.searcher()
 
-    def _check_settings(self, path: Path) -> None:
+    def _check_settings(self, path: Path) -> dict[str, Any]:
+        """The index's saved settings, or an error when this run cannot read the index."""
         saved = json.loads((path / "searcher.json").read_text())
         if saved.get("schema_version") != SCHEMA_VERSION:
             raise SearcherError(
                 f"index {path.name!r} was built by an older searcher (schema "
-                f"{saved.get('schema_version')}, now {SCHEMA_VERSION}); rebuild it with "
-                "`searcher reindex`"
+                f"{saved.get('schema_version')}, now {SCHEMA_VERSION}: filters, facets, the date "
+                "sort and suggestions need fields it lacks); rebuild it with `searcher reindex`"
             )
         if saved.get("plurals", "") != self._plurals_digest():
             raise SearcherError(
@@ -208,6 +242,7 @@ class EmbeddedEngine:
                 f"but this run switches off {sorted(self.analyzer.disabled)}; "
                 "reindex, or use the same SEARCHER_ARABIC_DISABLE"
             )
+        return saved
 
     def _plurals_digest(self) -> str:
         """Names the plural map the terms were built with ("" without one)."""
@@ -229,13 +264,15 @@ class EmbeddedEngine:
             "schema_version": SCHEMA_VERSION,
             "arabic_disable": sorted(self.analyzer.disabled),
             "plurals": self._plurals_digest(),
+            "filterable": list(self.filterable),
         }
+        schema = _schema(self.filterable)
         with _on_disk(self.data_dir):
             path.mkdir(parents=True, exist_ok=True)
             (path / "searcher.json").write_text(json.dumps(settings))
-            created = tantivy.Index(self.schema, str(path), reuse=True)
+            created = tantivy.Index(schema, str(path), reuse=True)
         with self._tables_lock:
-            self._handles[index] = _Handle(created)
+            self._handles[index] = _Handle(created, schema, self.filterable)
 
     def finish_bulk_load(self, index: str) -> None:
         self.refresh(index)
@@ -329,19 +366,50 @@ class EmbeddedEngine:
 
     def _existing_ids(self, physical: str, ids: list[str]) -> set[str]:
         searcher = self._searcher(physical)
-        query = tantivy.Query.term_set_query(self.schema, "id", ids)
+        query = tantivy.Query.term_set_query(self._open(physical).schema, "id", ids)
         result = searcher.search(query, limit=len(ids), count=False)
         return {searcher.doc(address)["id"][0] for _, address in result.hits}
 
-    def _document(self, doc: Document) -> tantivy.Document:
+    @functools.cached_property
+    def _words(self) -> DocumentWords:
+        return DocumentWords(self.analyzer)
+
+    def _document(self, doc: Document, declared: tuple[str, ...]) -> tantivy.Document:
+        """The tantivy document; `NotKeyword` if a declared field holds an object (refused, as
+        Elasticsearch refuses it for a keyword field)."""
         out = tantivy.Document()
         out.add_text("id", doc.id)
         for base in ("title", "body"):
             stemmed, exact = self.analyzer.term_lists(getattr(doc, base))
             out.add_text(_field(base), " ".join(stemmed))
             out.add_text(_field(f"{base}.exact"), " ".join(exact))
+        extra = doc.model_extra or {}
+        for name in ("tags", *declared):
+            value = doc.tags if name == "tags" else extra.get(name)
+            try:
+                keywords = keyword_values(value)
+            except NotKeyword as error:
+                raise NotKeyword(f"field {name!r} is filterable, so a keyword: {error}") from None
+            for keyword in keywords:
+                out.add_text(_keyword_field(name), keyword)
+        stamp = datesort.NO_DATE if doc.published_at is None else epoch_millis(doc.published_at)
+        out.add_integer(datesort.DATE_FIELD, stamp)
+        for value in self._words.values(doc):
+            out.add_text(FORMS, value)
         out.add_bytes("source", orjson.dumps(doc.source()))
         return out
+
+    def _encode(
+        self, docs: Sequence[Document], declared: tuple[str, ...]
+    ) -> list[tantivy.Document | str]:
+        """Each document encoded, or the reason it is refused."""
+        encoded: list[tantivy.Document | str] = []
+        for doc in docs:
+            try:
+                encoded.append(self._document(doc, declared))
+            except NotKeyword as error:
+                encoded.append(str(error))
+        return encoded
 
     @_writes
     def bulk(
@@ -349,8 +417,8 @@ class EmbeddedEngine:
     ) -> list[BulkItem]:
         physical = self._resolve(index)
         # Every document is encoded before any is written: one that cannot be fails the call
-        # with nothing of it written.
-        encoded = [self._document(doc) for doc in docs]
+        # with nothing of it written (one the index refuses is a failed item, as on a cluster).
+        encoded = self._encode(docs, self._open(physical).declared)
         writer = self._writer(physical)
         items = []
         try:
@@ -360,6 +428,9 @@ class EmbeddedEngine:
             present = self._existing_ids(physical, [doc.id for doc in docs]) if docs else set()
             landed = set(present if existing is None else existing)
             for doc, document in zip(docs, encoded, strict=True):
+                if isinstance(document, str):
+                    items.append(BulkItem(doc.id, ok=False, error=document))
+                    continue
                 if doc.id in present:
                     writer.delete_documents_by_term("id", doc.id)
                 writer.add_document(document)
@@ -400,20 +471,6 @@ class EmbeddedEngine:
             raise
         return True
 
-    def prefix_sources(self, index: str, pattern: str, size: int) -> list[dict]:
-        searcher = self._searcher(index)
-        query = tantivy.Query.boolean_query(
-            [
-                (
-                    tantivy.Occur.Should,
-                    tantivy.Query.regex_query(self.schema, _field(name), pattern),
-                )
-                for name in ("title.exact", "body.exact")
-            ]
-        )
-        hits = searcher.search(query, limit=size, count=False).hits
-        return [orjson.loads(searcher.doc(address)["source"][0]) for _, address in hits]
-
     @_writes
     def refresh(self, index: str) -> None:
         # Writes are committed chunk by chunk already; ending the write session here also
@@ -444,35 +501,47 @@ class EmbeddedEngine:
         check_name(alias)
         return FileLease.acquire(self.data_dir / "leases" / f"{alias}.lock", alias, holder)
 
+    def declared_fields(self, index: str) -> tuple[str, ...]:
+        return self._open(index).declared
+
+    def dictionary_values(self, index: str) -> list[tuple[str, int]]:
+        return self._searcher(index).terms_with_prefix(FORMS, "")
+
+    def dictionary_version(self, index: str) -> tuple[str, int]:
+        # Every commit rewrites meta.json (atomically), so its change time names the commit.
+        physical = self._resolve(index)
+        try:
+            return physical, (self._index_dir(physical) / "meta.json").stat().st_mtime_ns
+        except FileNotFoundError:
+            raise IndexNotFound(f"no embedded index {index!r} in {self.data_dir}") from None
+
     # -- reading --------------------------------------------------------------------------------
 
-    def _clause_query(self, clause: Clause) -> tantivy.Query:
+    def _clause_query(self, clause: Clause, schema: tantivy.Schema) -> tantivy.Query:
         per_field = []
         for name, boost in clause.fields():
             field, terms = _field(name), clause.terms_for(name)
             if clause.kind == "phrase":
-                query = tantivy.Query.phrase_query(self.schema, field, list(terms))
+                query = tantivy.Query.phrase_query(schema, field, list(terms))
             elif len(terms) == 1:
-                query = tantivy.Query.term_query(self.schema, field, terms[0], "freq")
+                query = tantivy.Query.term_query(schema, field, terms[0], "freq")
             else:
                 query = tantivy.Query.boolean_query(
                     [
-                        (
-                            tantivy.Occur.Must,
-                            tantivy.Query.term_query(self.schema, field, t, "freq"),
-                        )
+                        (tantivy.Occur.Must, tantivy.Query.term_query(schema, field, t, "freq"))
                         for t in terms
                     ]
                 )
-            per_field.append(tantivy.Query.boost_query(query, boost))
+            per_field.append(tantivy.Query.boost_query(query, boost * clause.weight))
         return tantivy.Query.disjunction_max_query(per_field, tie_breaker=TIE_BREAKER)
 
-    def _plan_query(self, plan: QueryPlan) -> tantivy.Query:
+    def _plan_query(self, plan: QueryPlan, handle: _Handle) -> tantivy.Query:
         # Every group required, or (a relaxed plan) any `minimum_groups` of them.
         occur = tantivy.Occur.Must if plan.minimum_groups is None else tantivy.Occur.Should
+        schema = handle.schema
         parts = []
         for group in plan.groups:
-            alternatives = [self._clause_query(c) for c in group]
+            alternatives = [self._clause_query(c, schema) for c in group]
             if len(alternatives) == 1:
                 parts.append((occur, alternatives[0]))
             else:
@@ -480,22 +549,83 @@ class EmbeddedEngine:
                     [(tantivy.Occur.Should, q) for q in alternatives]
                 )
                 parts.append((occur, either))
-        parts += [(tantivy.Occur.MustNot, self._clause_query(c)) for c in plan.excluded]
+        if plan.browses:  # no words: every document the filters let through, scored 0
+            everything = tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)
+            parts.append((tantivy.Occur.Must, everything))
+        parts += [(tantivy.Occur.MustNot, self._clause_query(c, schema)) for c in plan.excluded]
+        parts += [(tantivy.Occur.Must, q) for q in self._filter_queries(plan.filters, handle)]
         return tantivy.Query.boolean_query(parts, minimum_number_should_match=plan.minimum_groups)
 
+    def _filter_queries(self, filters: Filters, handle: _Handle) -> list[tantivy.Query]:
+        """One non-scoring clause per filter (`searcher/filters.py`)."""
+        schema = handle.schema
+        queries = []
+        if filters.tags and filters.tags_match == "all":
+            queries += [tantivy.Query.term_query(schema, "tags", tag) for tag in filters.tags]
+        elif filters.tags:
+            queries.append(tantivy.Query.term_set_query(schema, "tags", list(filters.tags)))
+        if filters.since is not None or filters.until is not None:
+            queries.append(datesort.dated(schema, filters.since, filters.until))
+        for name, values in filters.fields:
+            field = _keyword_field(name)
+            queries.append(tantivy.Query.term_set_query(schema, field, list(values)))
+        return [tantivy.Query.const_score_query(q, 0.0) for q in queries]
+
+    def _facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, names: Sequence[str]
+    ) -> facet_counts.Counts:
+        if not names:
+            return {}
+        spec = {
+            name: {
+                "terms": {
+                    "field": _keyword_field(name),
+                    "size": FACET_CANDIDATES,
+                    "segment_size": FACET_CANDIDATES * 10,
+                }
+            }
+            for name in names
+        }
+        found = searcher.aggregate(query, spec)
+        return {
+            name: facet_counts.top((b["key"], b["doc_count"]) for b in found[name]["buckets"])
+            for name in names
+        }
+
     def search(
-        self, index: str, plan: QueryPlan, *, page: int = 1, size: int = 10
+        self,
+        index: str,
+        plan: QueryPlan,
+        *,
+        page: int = 1,
+        size: int = 10,
+        sort: SortOrder = "relevance",
+        facets: Sequence[str] = (),
     ) -> SearchResponse:
         started = time.perf_counter()
+        handle = self._open(index)  # a missing index is an error, even for an empty query
         if plan.is_empty:
-            self._open(index)  # a missing index is still an error
-            return SearchResponse(total=0, took_ms=0.0, hits=[])
+            return SearchResponse(total=0, took_ms=0.0, hits=[], facets={n: {} for n in facets})
+        # The callers check first (to say so in their own words); never ignored here either.
+        check_filters(plan.filters, handle.declared)
+        facet_counts.check(facets, handle.declared)
         searcher = self._searcher(index)
-        result = searcher.search(
-            self._plan_query(plan), limit=size, offset=(page - 1) * size, count=True
-        )
+        query = self._plan_query(plan, handle)
+        offset = (page - 1) * size
+        if sort == "date":
+            page_hits, total = datesort.newest_first(
+                searcher,
+                handle.schema,
+                query,
+                offset,
+                size,
+                lambda address: searcher.doc(address)["id"][0],
+            )
+        else:
+            result = searcher.search(query, limit=size, offset=offset, count=True)
+            page_hits, total = result.hits, result.count or 0
         hits = []
-        for score, address in result.hits:
+        for score, address in page_hits:
             source = orjson.loads(searcher.doc(address)["source"][0])
             snippet = python_snippet(self.analyzer, source["title"], source["body"], plan)
             hits.append(
@@ -508,8 +638,9 @@ class EmbeddedEngine:
                     snippet=snippet,
                 )
             )
+        counts = self._facets(searcher, query, facets)
         took = (time.perf_counter() - started) * 1000
-        return SearchResponse(total=result.count or 0, took_ms=round(took, 2), hits=hits)
+        return SearchResponse(total=total, took_ms=round(took, 2), hits=hits, facets=counts)
 
     def analyze(self, text: str, *, stemmed: bool = True) -> list[Token]:
         return self.analyzer.tokens(text, stemmed=stemmed)

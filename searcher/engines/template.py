@@ -30,6 +30,11 @@ from searcher.arabic import ArabicAnalyzer
 from searcher.arabic.analyse import TOKEN_CLASS
 from searcher.arabic.stem import PROCLITIC
 from searcher.arabic.stem import RULES as STEM_RULES
+from searcher.limits import MAX_KEYWORD_CHARS
+
+# The word dictionary's field (`searcher/dictionary.py`): indexed for counting, kept out of
+# `_source`, so hits never carry it.
+FORMS_FIELD = "searcher_forms"
 
 CHECKED_IN = Path(__file__).resolve().parents[2] / "mappings" / "arabic-index.json"
 
@@ -121,15 +126,22 @@ def _arabic_text() -> dict[str, Any]:
     }
 
 
+def _keyword() -> dict[str, Any]:
+    # Longer values are not indexed (they stay in _source), as the embedded engine skips them.
+    return {"type": "keyword", "ignore_above": MAX_KEYWORD_CHARS}
+
+
 def index_body(
     analyzer: ArabicAnalyzer,
     *,
     shards: int = 1,
     replicas: int = 0,
     refresh_interval: str | None = None,
+    filterable: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The whole create-index body: the layout (shards, replicas, refresh; the checked-in copy
-    has one shard and no replica) and the Arabic text fields."""
+    has one shard and no replica), the Arabic text fields, and the keyword fields the deployment
+    declares filterable (recorded in ``_meta`` for every later process to read)."""
     layout: dict[str, Any] = {
         "number_of_shards": shards,
         "number_of_replicas": replicas,
@@ -148,13 +160,17 @@ def index_body(
             # Unknown fields are kept in _source (returned with hits) but not indexed, so a
             # stray field in a dump can never cause a mapping conflict.
             "dynamic": False,
+            "_meta": {"searcher": {"filterable": list(filterable)}},
+            "_source": {"excludes": [FORMS_FIELD]},
             "properties": {
                 "id": {"type": "keyword"},
                 "title": _arabic_text(),
                 "body": _arabic_text(),
                 "url": {"type": "keyword", "index": False},
                 "published_at": {"type": "date"},
-                "tags": {"type": "keyword"},
+                "tags": _keyword(),
+                **{name: _keyword() for name in filterable},
+                FORMS_FIELD: {"type": "keyword", "index": False},
             },
         },
     }

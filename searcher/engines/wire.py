@@ -6,13 +6,19 @@ Both take the same JSON for index creation, bulk, search, highlighting, _analyze
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from searcher import facets as facet_counts
 from searcher.arabic import ArabicAnalyzer
-from searcher.limits import HIGHLIGHT_MAX_ANALYZED_CHARS
+from searcher.dictionary import DocumentWords
+from searcher.engines.template import FORMS_FIELD
+from searcher.filters import DATE, TAGS, Filters
+from searcher.limits import FACET_CANDIDATES, HIGHLIGHT_MAX_ANALYZED_CHARS
 from searcher.models import Document, Hit, ShardCounts, Snippet
 from searcher.query import TIE_BREAKER, Clause, QueryPlan
 from searcher.snippets import from_tagged, to_html, window, word_marks
+from searcher.sorting import SortOrder
 
 # Two of Unicode's noncharacters, reserved for a program's internal use: documents lose them on
 # the way in (models.Document), so they delimit highlights unambiguously.  (Private-use
@@ -29,7 +35,7 @@ def clause_query(clause: Clause) -> dict[str, Any]:
     kind = "match_phrase" if clause.kind == "phrase" else "match"
     queries = []
     for field, boost in clause.fields():
-        spec: dict[str, Any] = {"query": clause.text, "boost": boost}
+        spec: dict[str, Any] = {"query": clause.text, "boost": boost * clause.weight}
         if kind == "match":
             spec["operator"] = "and"
         queries.append({kind: {field: spec}})
@@ -45,18 +51,54 @@ def plan_query(plan: QueryPlan) -> dict[str, Any]:
         else:
             groups.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
     must_not = [clause_query(c) for c in plan.excluded]
+    # Filters never score (a `filter` clause); with no words at all they alone decide (score 0).
+    filters = {"filter": filter_clauses(plan.filters)} if not plan.filters.empty else {}
     if plan.minimum_groups is None:
-        return {"bool": {"must": groups, "must_not": must_not}}
+        return {"bool": {"must": groups, "must_not": must_not, **filters}}
     return {
         "bool": {
             "should": groups,
             "minimum_should_match": plan.minimum_groups,
             "must_not": must_not,
+            **filters,
         }
     }
 
 
-def search_body(plan: QueryPlan, page: int, size: int, max_offset_key: str) -> dict[str, Any]:
+def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
+    """One clause per filter (`searcher/filters.py`); dates as epoch milliseconds."""
+    clauses: list[dict[str, Any]] = []
+    if filters.tags and filters.tags_match == "all":
+        clauses += [{"term": {TAGS: tag}} for tag in filters.tags]
+    elif filters.tags:
+        clauses.append({"terms": {TAGS: list(filters.tags)}})
+    if filters.since is not None or filters.until is not None:
+        bounds: dict[str, Any] = {"format": "epoch_millis"}
+        if filters.since is not None:
+            bounds["gte"] = filters.since
+        if filters.until is not None:
+            bounds["lte"] = filters.until
+        clauses.append({"range": {DATE: bounds}})
+    clauses += [{"terms": {name: list(values)}} for name, values in filters.fields]
+    return clauses
+
+
+# Newest first; undated last; ties by relevance, then by id (as `engines/datesort.py`).
+DATE_SORT = [
+    {DATE: {"order": "desc", "missing": "_last"}},
+    {"_score": {"order": "desc"}},
+    {"id": {"order": "asc"}},
+]
+
+
+def search_body(
+    plan: QueryPlan,
+    page: int,
+    size: int,
+    max_offset_key: str,
+    sort: SortOrder = "relevance",
+    facets: Sequence[str] = (),
+) -> dict[str, Any]:
     """The search request.  `max_offset_key` is the engine's name for the highlighter's bound:
     only the first HIGHLIGHT_MAX_ANALYZED_CHARS characters of a field are analysed for the
     snippet, so a body past the index limit (1,000,000) is found and highlighted where it can
@@ -64,7 +106,16 @@ def search_body(plan: QueryPlan, page: int, size: int, max_offset_key: str) -> d
     # The whole field, marked (no fragments): the snippet window is cut here by the same
     # `snippets.window` as the embedded engine's, so all engines show the same stretch.
     field_options = {"number_of_fragments": 0}
+    extra: dict[str, Any] = {}
+    if sort == "date":
+        extra["sort"] = DATE_SORT
+        extra["track_scores"] = True  # a hit still says how relevant it is
+    if facets:
+        extra["aggs"] = {
+            name: {"terms": {"field": name, "size": FACET_CANDIDATES}} for name in facets
+        }
     return {
+        **extra,
         "query": plan_query(plan),
         "from": (page - 1) * size,
         "size": size,
@@ -95,6 +146,16 @@ def _snippet(
             if text.startswith(tagged.text):
                 marks += tagged.marks
     return window(text, word_marks(analyzer, text, marks))
+
+
+def parse_facets(response: dict[str, Any], facets: Sequence[str]) -> facet_counts.Counts:
+    aggregations = response.get("aggregations", {})
+    return {
+        name: facet_counts.top(
+            (str(b["key"]), int(b["doc_count"])) for b in aggregations[name]["buckets"]
+        )
+        for name in facets
+    }
 
 
 def parse_hits(response: dict[str, Any], analyzer: ArabicAnalyzer) -> tuple[int, list[Hit]]:
@@ -131,27 +192,34 @@ def shard_counts(response: dict[str, Any]) -> tuple[bool, ShardCounts]:
     return partial, ShardCounts(total=total, successful=successful, failed=failed)
 
 
-def prefix_body(pattern: str, size: int) -> dict[str, Any]:
-    """Documents with an exact-field term matching `pattern`, for suggestions."""
-    return {
-        "size": size,
-        "_source": ["title", "body"],
-        "query": {
-            "bool": {
-                "should": [
-                    {"regexp": {field: {"value": pattern}}}
-                    for field in ("title.exact", "body.exact")
-                ]
-            }
-        },
+def dictionary_body(after: dict[str, Any] | None, page: int) -> dict[str, Any]:
+    """One page of the word dictionary: `page` values of `FORMS_FIELD` with their document
+    counts, in value order, after `after` (a composite aggregation walks every value)."""
+    composite: dict[str, Any] = {
+        "size": page,
+        "sources": [{"value": {"terms": {"field": FORMS_FIELD}}}],
     }
+    if after is not None:
+        composite["after"] = after
+    return {"size": 0, "track_total_hits": False, "aggs": {"forms": {"composite": composite}}}
 
 
-def bulk_actions(index: str, docs: list[Document]) -> list[dict[str, Any]]:
+def indexed_source(doc: Document, words: DocumentWords) -> dict[str, Any]:
+    """What a document's bulk action carries: its source and its words for the dictionary
+    (`FORMS_FIELD`, which the mapping keeps out of the stored `_source`)."""
+    return {**doc.source(), FORMS_FIELD: words.values(doc)}
+
+
+def bulk_actions(index: str, docs: list[Document], words: DocumentWords) -> list[dict[str, Any]]:
     """Actions for the clients' bulk helpers (the bench's baselines; searcher's own requests
-    are built by `bulk.Encoded`)."""
+    are built by `bulk.Encoded`): each source as `indexed_source` makes it."""
     return [
-        {"_op_type": "index", "_index": index, "_id": doc.id, "_source": doc.source()}
+        {
+            "_op_type": "index",
+            "_index": index,
+            "_id": doc.id,
+            "_source": indexed_source(doc, words),
+        }
         for doc in docs
     ]
 

@@ -7,11 +7,14 @@
  *           data-endpoint="https://search.example" defer></script>
  *
  * Optional attributes on the script tag: data-target (a CSS selector, default "#searcher"),
- * data-placeholder, data-size (results per page, default 10).
+ * data-placeholder, data-size (results per page, default 10), data-facets (comma-separated:
+ * "tags" and any field the index declares filterable; each becomes a row of filter chips with
+ * counts, and a pressed chip narrows the results).
  *
- * Safety: document text is only ever inserted with textContent; highlights are built from the
- * API's plain-text snippet and [start, end) marks, never from HTML; a document's url is a link
- * only when it is http:, https: or relative (safeHref).
+ * Safety: document text and facet values are only ever inserted with textContent (or as
+ * attribute values); highlights are built from the API's plain-text snippet and [start, end)
+ * marks, never from HTML; a document's url is a link only when it is http:, https: or relative
+ * (safeHref).
  */
 (function () {
   "use strict";
@@ -22,6 +25,9 @@
   var targetSelector = (script && script.dataset.target) || "#searcher";
   var placeholder = (script && script.dataset.placeholder) || "ابحث…";
   var pageSize = parseInt((script && script.dataset.size) || "10", 10);
+  var facetNames = ((script && script.dataset.facets) || "").split(",").map(function (name) {
+    return name.trim();
+  }).filter(Boolean);
   var DEBOUNCE_MS = 200;
   // Arabic counts a noun in six forms (CLDR plural rules, built into the browser): نتيجة واحدة,
   // نتيجتان, 3–10 نتائج, 11–99 نتيجة, 100 نتيجة (and 103 نتائج again, by the last two digits).
@@ -42,6 +48,10 @@
       return "نتائج قريبة: " + counted(n) + (dropped.length ? " بدون «" + dropped.join("، ") + "»" : "");
     },
     none: "لا توجد نتائج",
+    // The words as typed found nothing: these are the results for close spellings.
+    corrected: function (n, meant) { return counted(n) + " لـ «" + meant + "»"; },
+    didYouMean: "هل تقصد: ",
+    facets: "تصفية النتائج",
     error: "تعذّر البحث الآن، حاول مرة أخرى",
     search: "بحث",
     label: "البحث في الموقع",
@@ -112,13 +122,21 @@
     var listbox = el("ul", { id: uid + "-listbox", role: "listbox", "aria-label": TEXT.suggestions,
                              hidden: "" });
     var status = el("p", { class: "searcher-status", role: "status", "aria-live": "polite" });
+    var suggestion = el("p", { class: "searcher-did-you-mean", hidden: "" });
+    var chips = el("div", { class: "searcher-facets", role: "group", "aria-label": TEXT.facets });
     var results = el("ol", { class: "searcher-results" });
     form.appendChild(input);
     form.appendChild(button);
     form.appendChild(listbox);
     root.appendChild(form);
     root.appendChild(status);
+    root.appendChild(suggestion);
+    root.appendChild(chips);
     root.appendChild(results);
+    // The pressed chips: {facet name: {value: true}}.  Kept across searches (a reader narrows
+    // to a tag, then refines the words), cleared with the box.  The value maps have no
+    // prototype: a tag may be called "constructor" or "__proto__" like any other word.
+    var pressed = {};
 
     var active = -1;
     var options = [];
@@ -181,17 +199,82 @@
       });
     }
 
+    // What a search asks for beside the words: the facets to count, the pressed chips.
+    function refinements() {
+      var params = "";
+      facetNames.forEach(function (name) {
+        params += "&facets=" + encodeURIComponent(name);
+        Object.keys(pressed[name] || {}).forEach(function (value) {
+          params += name === "tags"
+            ? "&tag=" + encodeURIComponent(value)
+            : "&filter=" + encodeURIComponent(name + "=" + value);
+        });
+      });
+      return params;
+    }
+
+    function toggle(name, value) {
+      pressed[name] = pressed[name] || Object.create(null);
+      if (pressed[name][value]) delete pressed[name][value];
+      else pressed[name][value] = true;
+      search(input.value, true);
+    }
+
+    // One row of chips per facet: the counted values, and any pressed one the counts left out.
+    function showFacets(counts) {
+      chips.textContent = "";
+      facetNames.forEach(function (name) {
+        var values = counts[name] || {};
+        var shown = Object.keys(values);
+        Object.keys(pressed[name] || {}).forEach(function (value) {
+          if (shown.indexOf(value) < 0) shown.push(value);
+        });
+        shown.forEach(function (value) {
+          var on = Boolean(pressed[name] && pressed[name][value] === true);
+          var chip = el("button", {
+            type: "button", class: "searcher-chip", "aria-pressed": on ? "true" : "false",
+            "data-facet": name, "data-value": value
+          }, value);
+          var count = Object.prototype.hasOwnProperty.call(values, value) ? values[value] : 0;
+          chip.appendChild(el("span", { class: "searcher-count" }, String(count)));
+          chip.addEventListener("click", function () { toggle(name, value); });
+          chips.appendChild(chip);
+        });
+      });
+    }
+
+    // "Did you mean": the query with close spellings, as a button that searches it.
+    function showDidYouMean(data) {
+      suggestion.textContent = "";
+      suggestion.hidden = !(data.did_you_mean && !data.corrected);
+      if (suggestion.hidden) return;
+      var meant = String(data.did_you_mean);
+      var link = el("button", { type: "button", class: "searcher-meant" }, meant);
+      link.addEventListener("click", function () {
+        input.value = meant;
+        search(meant);
+      });
+      suggestion.appendChild(document.createTextNode(TEXT.didYouMean));
+      suggestion.appendChild(link);
+    }
+
     function showResults(data) {
       results.textContent = "";
       status.classList.remove("searcher-error");
+      showDidYouMean(data);
+      showFacets(data.facets || {});
       if (!data.hits.length) {
         status.textContent = TEXT.none;
         return;
       }
-      status.textContent = data.relaxed
-        ? TEXT.near(data.total, (data.dropped || []).map(String))
-        : TEXT.results(data.total);
-      status.classList.toggle("searcher-near", Boolean(data.relaxed));
+      if (data.corrected && data.did_you_mean) {
+        status.textContent = TEXT.corrected(data.total, String(data.did_you_mean));
+      } else if (data.relaxed) {
+        status.textContent = TEXT.near(data.total, (data.dropped || []).map(String));
+      } else {
+        status.textContent = TEXT.results(data.total);
+      }
+      status.classList.toggle("searcher-near", Boolean(data.relaxed || data.corrected));
       data.hits.forEach(function (hit) {
         var item = el("li", { class: "searcher-hit", "data-id": hit.id });
         var href = safeHref(hit.url);
@@ -207,19 +290,28 @@
 
     function showError() {
       results.textContent = "";
+      suggestion.hidden = true;
       status.textContent = TEXT.error;
       status.classList.add("searcher-error");
     }
 
-    function search(query) {
+    // `narrowed`: a chip was pressed, so an empty box lists what the chips let through.
+    function search(query, narrowed) {
       query = query.trim();
       var ticket = ++latest;
-      if (!query) {
+      var chipsOn = facetNames.some(function (name) {
+        return Object.keys(pressed[name] || {}).length > 0;
+      });
+      if (!query && !(narrowed && chipsOn)) {
         results.textContent = "";
         status.textContent = "";
+        suggestion.hidden = true;
+        chips.textContent = "";
+        pressed = {};
         return;
       }
-      getJSON("/search?size=" + pageSize + "&q=" + encodeURIComponent(query)).then(function (data) {
+      var path = "/search?size=" + pageSize + "&q=" + encodeURIComponent(query) + refinements();
+      getJSON(path).then(function (data) {
         if (ticket === latest) showResults(data);
       }, function () {
         if (ticket === latest) showError();
