@@ -3,8 +3,8 @@
     python bench/readme.py        # rewrites the README between each pair of markers below
 
 The benches write their JSON (`make relevance` → relevance.json, `make bench-startup` →
-startup.json); this renders the tables the README quotes, so no figure there is typed by hand.
-tests/test_docs.py fails when the README and the JSON disagree.
+startup.json, `bench/load.py` → load-embedded.json); this renders the tables the README
+quotes, so no figure there is typed by hand.  tests/test_docs.py fails when they disagree.
 """
 
 from __future__ import annotations
@@ -112,9 +112,29 @@ def startup_table(report: dict) -> str:
     )
 
 
+def load_table(report: dict) -> str:
+    rows = [
+        "| endpoint | server CPU per request | one client, p50 / p99 "
+        f"| {report['concurrency']} connections: req/s, p50 / p99 |",
+        "|---|---|---|---|",
+    ]
+    for name in ("health", "search", "suggest"):
+        many, one = report[name], report["single_client"][name]
+        rows.append(
+            f"| `/{name}` | {many['cpu_ms_per_req']:.2f} ms | {one['p50_ms']} / {one['p99_ms']} ms "
+            f"| {many['req_s']:,.0f}, {many['p50_ms']} / {many['p99_ms']} ms |"
+        )
+    return (
+        f"{report['docs']:,} documents ({report['corpus']} corpus), {report['engine']} engine, one "
+        f"server process, {report['seconds_per_endpoint']:.0f} s per endpoint, load from "
+        f"{report['load_generator']} on the same machine.\n\n" + "\n".join(rows)
+    )
+
+
 TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
     "relevance": ("relevance.json", relevance_tables),
     "startup": ("startup.json", startup_table),
+    "load": ("load-embedded.json", load_table),
 }
 
 
