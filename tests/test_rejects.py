@@ -115,6 +115,26 @@ def test_a_mapping_conflict_on_opensearch_is_a_reject_with_its_id(
     assert "published_at" in kept["reason"]
 
 
+def test_a_document_the_embedded_engine_refuses_is_a_reject_with_its_id(tmp_path: Path) -> None:
+    # The engine's own refusal, not the model's: a declared filterable field may hold a keyword
+    # or a list of them, never an object (as Elasticsearch would refuse it).  Before, a refused
+    # document was caught only by the OpenSearch test above; without nodes nothing saw it dropped.
+    settings = Settings(engine="embedded", data_dir=tmp_path / "data", filterable=("category",))
+    engine = open_engine(settings)
+    odd = Document(id="odd", body="نص", category={"اسم": "أخبار"})
+    rejects = RejectsFile(tmp_path / "rejects.jsonl")
+    try:
+        report = index_records(engine, "t", [(1, Document(id="ok", body="نص")), (2, odd)], rejects)
+        rejects.close()
+        assert engine.count("t") == 1
+    finally:
+        engine.close()
+    assert (report.indexed, report.rejected) == (1, 1)
+    (kept,) = [json.loads(line) for line in rejects.path.read_text("utf-8").splitlines()]
+    assert (kept["line"], kept["id"]) == (2, "odd")
+    assert "category" in kept["reason"]
+
+
 def test_a_record_the_reader_refuses_has_no_id_yet(tmp_path: Path) -> None:
     dump = tmp_path / "d.jsonl"
     dump.write_text('{"id": "a", "body": "نص"}\n{broken\n', encoding="utf-8")
