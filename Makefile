@@ -10,7 +10,7 @@ export UV
 QUERY ?= الرحمن
 export QUERY
 
-.PHONY: demo test engines engines-stop bootstrap runtime accel lint template bench bench-cluster bench-startup relevance load soak plurals
+.PHONY: demo test engines engines-stop bootstrap runtime accel lint template bench bench-cluster bench-startup relevance load soak plurals mutation
 
 # Everything: the runtime, the test tools (dev group), the terminal extra.
 bootstrap:
@@ -89,3 +89,9 @@ load: bootstrap
 SOAK_MINUTES ?= 3
 soak: bootstrap
 	bash scripts/with-nodes.sh $(UV) run python bench/soak.py --minutes $(SOAK_MINUTES)
+
+## Mutation testing, kept out of `make test` (about an hour on 2 cores): mutmut over the modules
+## users cannot check themselves -> docs/mutation.md (score, survivors) and bench/results/.
+MUTATION_JOBS ?= 2
+mutation: bootstrap
+	$(UV) run --with mutmut==3.8.1 python scripts/mutation.py --jobs $(MUTATION_JOBS)

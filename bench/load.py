@@ -229,7 +229,7 @@ def main() -> None:
     }
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
-    (out / f"load-{args.engine}-{int(time.time())}.json").write_text(json.dumps(report, indent=2))
+    (out / f"load-{args.engine}.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
 
 

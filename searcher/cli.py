@@ -482,8 +482,20 @@ def _print_hit(rank: int, hit: Hit, display: str) -> None:
 # Unknown options pass through as the query instead; real options still work before or after it.
 @main.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", type=Utf8Text())
-@click.option("--page", default=1, show_default=True, type=click.IntRange(1, CLI_MAX_PAGE))
-@click.option("--size", default=10, show_default=True, type=click.IntRange(1, CLI_MAX_PAGE_SIZE))
+@click.option(
+    "--page",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, CLI_MAX_PAGE),
+    help="Which page of hits.",
+)
+@click.option(
+    "--size",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, CLI_MAX_PAGE_SIZE),
+    help="Hits per page.",
+)
 @click.option(
     "--json",
     "as_json",

@@ -236,7 +236,9 @@ def _csv_rows(
     reader = csv.DictReader(text)
     for row in reader:
         line_no = reader.line_num
-        values = [v for v in row.values() if isinstance(v, str)]
+        # The row as it was, values past the header's columns included (DictReader keeps
+        # those as a list under the key None).
+        values = [v for v in row.values() if isinstance(v, str)] + row.get(None, [])  # type: ignore[call-overload]
         raw = (
             ",".join(values).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         )

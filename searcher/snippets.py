@@ -59,11 +59,12 @@ def window(text: str, spans: list[tuple[int, int]], max_chars: int = SNIPPET_CHA
     spans = sorted(spans)
     if len(text) <= max_chars:
         return without_bidi_controls(text, spans)
-    start = max(0, _densest_start(spans, max_chars) - max_chars // 4) if spans else 0
+    best = _densest_start(spans, max_chars) if spans else 0
+    start = max(0, best - max_chars // 4)
     end = min(len(text), start + max_chars)
-    # Never cut a word in half: move inwards to the nearest space.
-    if start > 0:
-        space = text.find(" ", start, min(end, spans[0][0] if spans else end))
+    # Never cut a word in half: move inwards to the nearest space before the chosen cluster.
+    if start > 0 and text[start - 1] != " ":
+        space = text.find(" ", start, best)
         start = space + 1 if space != -1 else start
     if end < len(text):
         space = text.rfind(" ", start, end)

@@ -2,7 +2,7 @@
 
 Engine nodes come from `scripts/nodes.py` (started by `make test` and `.ci/run`), which exports
 SEARCHER_TEST_ELASTICSEARCH_URL / SEARCHER_TEST_OPENSEARCH_URL.  Without them the engine tests
-skip on a laptop, but under CI (any non-empty value) a missing engine FAILS the run: CI must
+skip on a laptop, but under CI (any non-empty CI variable) a missing engine FAILS the run: CI must
 prove the real path.
 
 `elasticsearch` and `opensearch` are clients on those nodes; `server_engine` is either one, for
@@ -15,7 +15,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -51,11 +51,12 @@ def embedded(tmp_path: Path) -> Iterator[Engine]:
 
 def in_ci() -> bool:
     """CI systems set CI to "true", "1", "yes"...: any non-empty value counts."""
-    return bool(os.environ.get("CI"))
+    return bool(os.environ.get("CI", "").strip())
 
 
-def skip_or_fail(message: str) -> None:
-    """Skip on a laptop; under CI a missing part is a failure, never a skip."""
+def skip_or_fail(message: str) -> NoReturn:
+    """Skip on a laptop; under CI a missing part is a failure, never a skip: CI must prove the
+    real path."""
     if in_ci():
         pytest.fail(f"CI requires it: {message}")
     pytest.skip(message)

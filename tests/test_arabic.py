@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from searcher.arabic import RULES, ArabicAnalyzer, normalise, stem, terms, tokens
+from searcher.arabic import RULES, ArabicAnalyzer, Token, normalise, stem, terms, tokens
 from tests.conftest import fixture_lines
 
 NORMALISE_CASES = [
@@ -178,31 +180,37 @@ def test_light_stemmer(word: str, expected: str) -> None:
     assert stem(word) == expected
 
 
-def test_the_stemmer_skips_only_rules_that_cannot_apply() -> None:
-    # stem() tries a rule only when a cheap test (a prefix, a suffix) says it can apply; on
-    # every fixture word, and on every prefix + letters + suffix pattern, the answer is the one
-    # every rule tried in order gives.
-    from searcher.arabic.stem import _COMPILED, PREFIXES, SUFFIXES
+def test_exact_tokens_keep_every_word_with_its_offsets_and_position() -> None:
+    text = "\u200fذهب إلى المدرسةِ"
+    found = tokens(text, stemmed=False)
+    assert found == [
+        Token("ذهب", 1, 4, 0),  # the leading RLM is outside the token
+        Token("الي", 5, 8, 1),
+        Token("المدرسه", 9, 17, 2),
+    ]
 
-    def every_rule(word: str) -> str:
-        for pattern, replacement in _COMPILED:
-            word = pattern.sub(replacement, word)
-        return word
 
+def test_spans_start_after_deleted_characters() -> None:
     analyzer = ArabicAnalyzer()
-    words = {
-        term
-        for name in ("news_ar.txt", "quran_sample.txt", "quran_orthography.txt")
-        for line in fixture_lines(name)
-        for term in analyzer.terms(line, stemmed=False)
-    }
-    cores = ("كتب", "مدرس", "قالو", "بيت", "عل", "ا")
-    words |= {
-        conj + prefix + core + suffix
-        for conj in ("", "و", "ف")
-        for prefix in ("", *PREFIXES)
-        for core in cores
-        for suffix in ("", *SUFFIXES, "وا", "ا")
-    }
-    assert len(words) > 3000
-    assert [stem(w) for w in sorted(words)] == [every_rule(w) for w in sorted(words)]
+    text = "قرأ \u200f\u200fالكتاب"
+    assert analyzer.spans(text, lambda stemmed, exact: stemmed == "كتاب") == [(6, 12)]
+    assert analyzer.spans(text, lambda stemmed, exact: exact == "الكتاب") == [(6, 12)]
+    assert analyzer.spans(text, lambda stemmed, exact: stemmed is None) == []
+
+
+@pytest.mark.parametrize("fixture", ["quran_sample.txt", "news_ar.txt"])
+def test_the_indexing_fast_path_makes_the_same_terms(fixture: str) -> None:
+    # term_lists (stdlib re, every combining mark in its class) must agree with analyse on
+    # real text, Quranic marks and all.
+    analyzer = ArabicAnalyzer()
+    for line in fixture_lines(fixture):
+        assert analyzer.term_lists(line) == (terms(line), terms(line, stemmed=False)), line
+
+
+def test_the_fast_path_keeps_every_combining_mark_inside_a_word() -> None:
+    analyzer = ArabicAnalyzer()
+    planes = (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0))  # variation selectors too
+    marks = [chr(cp) for cp in planes if unicodedata.category(chr(cp)).startswith("M")]
+    for mark in marks:
+        _, exact = analyzer.term_lists(f"كتب{mark}ها")
+        assert len(exact) == 1, f"U+{ord(mark):04X} splits the word"

@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -131,10 +132,26 @@ def test_searching_a_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     assert "searcher index" in result.output
 
 
-def test_every_command_has_help() -> None:
-    for command in ("index", "search", "analyze"):
-        code, out = run(command, "--help")
-        assert code == 0 and "--engine" in out and "--index" in out
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_has_help(name: str) -> None:
+    # Every command, and every one of its options (the engine options included), is documented.
+    code, out = run(name, "--help")
+    assert code == 0
+    command = main.commands[name]
+    # Its first sentence, as click wraps it to the terminal's width.
+    first = command.help.split(". ")[0] if command.help else ""
+    assert first and " ".join(first.split()) in " ".join(out.split())
+    flags = [flag for param in command.params for flag in param.opts if flag.startswith("--")]
+    assert {"--engine", "--index", "--data-dir", "--url"} <= set(flags)
+    for flag in flags:
+        assert flag in out, f"{name} --help does not mention {flag}"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{name} {param.opts[0]} has no help text"
+
+
+def test_the_commands_are_the_readme_s() -> None:
+    assert set(main.commands) == {"index", "reindex", "search", "analyze", "serve"}
 
 
 def test_settings_come_from_the_environment(tmp_path: Path, dump: Path) -> None:

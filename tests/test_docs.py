@@ -1,7 +1,9 @@
-"""The README's generated tables (the Arabic rules, the limits) match the code they describe."""
+"""The README's generated tables match what they describe: the Arabic rules and the limits (the
+code), the relevance and start-up figures (the committed results in bench/results/)."""
 
 from __future__ import annotations
 
+from bench import readme as bench_readme
 from searcher import limits, limits_table
 from searcher.arabic import docs
 from searcher.readme import README
@@ -25,3 +27,11 @@ def test_every_limit_is_in_the_table() -> None:
     }
     documented = [entry.name for entry in limits.DOCUMENTED]
     assert sorted(documented) == sorted(constants), "describe the new limit in limits.DOCUMENTED"
+
+
+def test_readme_result_tables_are_the_committed_results() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for name in bench_readme.TABLES:
+        begin, end = bench_readme.markers(name)
+        assert begin in readme and end in readme, f"the README lost its {name} table"
+    assert bench_readme.with_tables(readme) == readme, "run `python bench/readme.py`"

@@ -71,12 +71,28 @@ def test_pagination(loaded: Engine) -> None:
     assert search(loaded, "الكتاب", size=2, page=3) == []
 
 
+HAS_THE_WORD = {"quran-2-2", "news", "title-hit", "xss"}  # الكتاب as written (ٱلۡكِتَٰبُ too)
+
+
 @pytest.mark.parametrize(
-    "odd",
-    ['"', "-", "OR", "OR OR", '"unbalanced', "((", "*:*", "title:x", "\\", "  ", "ـــ", "a" * 5000],
+    ("odd", "expected"),
+    [
+        # Engine syntax is only text here: *:* matches nothing, not everything.
+        *((odd, set()) for odd in ['"', "-", "OR", "OR OR", "((", "*:*", "title:x", "\\"]),
+        *((odd, set()) for odd in ["  ", "ـــ", "a" * 5000, '"unbalanced', "-الكتاب"]),
+        ('"الكتاب', HAS_THE_WORD),  # an unbalanced quote runs to the end...
+        ('"مدرسة', set()),  # ...and still means "as written" (no المدرسة here)...
+        ("مدرسة", {"school"}),  # ...where the bare word is stemmed and meets المدرسةِ
+        ("الكتاب OR", HAS_THE_WORD),  # a dangling OR is ignored
+        ("OR الكتاب", HAS_THE_WORD),
+        ("الكتاب -", HAS_THE_WORD),  # so is a lone minus
+        ("(الكتاب)", HAS_THE_WORD),  # punctuation is left to the analyzer
+    ],
 )
-def test_odd_input_never_raises(loaded: Engine, odd: str) -> None:
-    loaded.search("t", parse(odd, ArabicAnalyzer()))
+def test_odd_input_is_text_never_syntax(loaded: Engine, odd: str, expected: set[str]) -> None:
+    response = loaded.search("t", parse(odd, ArabicAnalyzer()))
+    assert {hit.id for hit in response.hits} == expected
+    assert response.total == len(expected)
 
 
 def test_snippet_marks_the_original_text(loaded: Engine) -> None:

@@ -35,7 +35,7 @@ def _reference_window(text: str, spans: list[tuple[int, int]], max_chars: int) -
     spans = sorted(spans)
     if len(text) <= max_chars:
         return Snippet(text=text, marks=spans)
-    start = 0
+    start = best = 0
     if spans:
         best, best_count = spans[0][0], 0
         for i, (first, _) in enumerate(spans):
@@ -44,8 +44,9 @@ def _reference_window(text: str, spans: list[tuple[int, int]], max_chars: int) -
                 best, best_count = first, count
         start = max(0, best - max_chars // 4)
     end = min(len(text), start + max_chars)
-    if start > 0:
-        space = text.find(" ", start, min(end, spans[0][0] if spans else end))
+    # (As fixed since: the first word is whole when the window opens before a later cluster.)
+    if start > 0 and text[start - 1] != " ":
+        space = text.find(" ", start, best)
         start = space + 1 if space != -1 else start
     if end < len(text):
         space = text.rfind(" ", start, end)

@@ -3,6 +3,7 @@ never make the engine error, and credentials never reach output, errors or logs.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import subprocess
@@ -11,14 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from searcher.arabic import ArabicAnalyzer
 from searcher.engines import Engine, open_engine
 from searcher.errors import EngineUnavailable
 from searcher.models import Document
-from searcher.query import parse
+from searcher.query import Clause, QueryPlan, parse
 from searcher.settings import Settings
 from tests.conftest import SERVER_ENGINES, engine_url
 
@@ -27,7 +28,10 @@ SYNTAX_CHARS = list('"-+*?~^:()[]{}!&|/\\<>= \u0000')
 SYNTAX = [*SYNTAX_CHARS, "OR", "AND", "NOT", "title:", "*:*"]
 queries = st.one_of(
     st.text(max_size=300),  # any Unicode at all, surrogates excluded by st.text
-    st.lists(st.sampled_from([*SYNTAX, "الكتاب", "أحمد", "ٱلۡكِتَٰبُ"]), max_size=40).map(" ".join),
+    st.lists(
+        st.sampled_from([*SYNTAX, "الكتاب", "أحمد", "ٱلۡكِتَٰبُ", "-أحمد", '"أحمد', "لا", "<script>"]),
+        max_size=40,
+    ).map(" ".join),
     st.text(
         alphabet=st.sampled_from([*SYNTAX_CHARS, *"ابتثجحخدذرزسشصضطظعغفقكلمنهوي ًٌٍَُِّْٰ"]),
         min_size=1000,
@@ -40,9 +44,39 @@ DOCS = [
         [
             ("الكتاب", "ذَٰلِكَ ٱلۡكِتَٰبُ لَا رَيۡبَۛ فِيهِۛ"),
             ("خبر", 'قال أحمد: "المدرسة" (الجديدة) مفتوحة - title:x *:*'),
+            (
+                "<b>عنوان</b>",
+                "<script>alert('أحمد')</script> <img src=x onerror=alert(1)> الكتاب & OR",
+            ),
         ]
     )
 ]
+
+
+def _field_matches(clause: Clause, field: str, terms: list[str]) -> bool:
+    wanted = list(clause.terms_for(field))
+    if clause.kind == "phrase":  # the words side by side, in order
+        return any(terms[i : i + len(wanted)] == wanted for i in range(len(terms)))
+    return all(term in terms for term in wanted)
+
+
+def _clause_matches(clause: Clause, doc: Document) -> bool:
+    fields = {}
+    for base in ("title", "body"):
+        fields[base], fields[f"{base}.exact"] = ANALYZER.term_lists(getattr(doc, base))
+    return any(_field_matches(clause, name, fields[name]) for name, _ in clause.fields())
+
+
+def expected_ids(plan: QueryPlan) -> set[str]:
+    """What the plan must match, worked out from the Python analysis alone (no engine)."""
+    if plan.is_empty:
+        return set()
+    return {
+        doc.id
+        for doc in DOCS
+        if all(any(_clause_matches(c, doc) for c in group) for group in plan.groups)
+        and not any(_clause_matches(c, doc) for c in plan.excluded)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +91,29 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=queries)
+@example(text="الكتاب -أحمد")
+@example(text='"ٱلۡكِتَٰبُ لَا" OR المدرسة')
+@example(text="<script> alert")
 def test_any_string_is_a_safe_query_on_the_embedded_engine(embedded: Engine, text: str) -> None:
-    response = embedded.search("q", parse(text, ANALYZER), size=5)
-    assert response.total >= 0
+    plan = parse(text, ANALYZER)
+    response = embedded.search("q", plan, size=5)
+    # It matches exactly what the words say (no engine syntax, nothing lost)...
+    assert {hit.id for hit in response.hits} == expected_ids(plan)
+    assert response.total == len(response.hits)
     for hit in response.hits:
-        assert "<script" not in hit.snippet_html
+        # ...and every snippet is the document's text, escaped, with only our <mark> tags.
+        bare = hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in bare and ">" not in bare
+        assert html.unescape(bare) == hit.snippet.text
+        assert all(0 <= s < e <= len(hit.snippet.text) for s, e in hit.snippet.marks)
+
+
+def test_the_oracle_sees_the_markup_document() -> None:
+    # The property above is only worth something if random queries can reach document 2.
+    assert expected_ids(parse("الكتاب", ANALYZER)) == {"0", "2"}
+    assert expected_ids(parse('"أحمد"', ANALYZER)) == {"1", "2"}
+    assert expected_ids(parse("أحمد -المدرسة", ANALYZER)) == {"2"}
+    assert expected_ids(parse('"ٱلۡكِتَٰبُ لَا"', ANALYZER)) == {"0"}
 
 
 @pytest.mark.engines

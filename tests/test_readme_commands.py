@@ -37,6 +37,8 @@ NOT_RUN = {
     "make load": "a benchmark (minutes)",
     "make soak": "a benchmark (minutes)",
     "make plurals": "fetches arramooz (GPL-3.0); tests/test_plurals.py builds the same table",
+    "make mutation": "about an hour of mutmut on 2 cores, run by hand; "
+    "tests/test_mutation_config.py checks its test selection collects in mutmut's copy",
     "export SEARCHER_URL=http://es1": "placeholder hosts; tests/test_cluster.py does this against "
     "a real 3-node cluster",
     "searcher reindex dump.jsonl --index news --shards": "goes with the placeholder hosts above",

@@ -17,12 +17,12 @@ from searcher.reindex import Checkpoint, reindex
 class LosesAnAnswer(EmbeddedEngine):
     """Applies the third bulk request, then fails as if the connection died before the reply."""
 
-    calls = 0
+    calls = 0  # per instance (set below): a class-wide count would carry over between runs
 
     def bulk(self, index, docs, *, existing=None):
         items = super().bulk(index, docs, existing=existing)
-        LosesAnAnswer.calls += 1
-        if LosesAnAnswer.calls == 3:
+        self.calls += 1
+        if self.calls == 3:
             raise EngineUnavailable("connection cut after the engine applied the request")
         return items
 

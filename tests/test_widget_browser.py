@@ -8,6 +8,7 @@ artifact (test-artifacts/widget.png).
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -26,7 +27,9 @@ from searcher.models import Document
 from tests.conftest import skip_or_fail
 from tests.test_api import loaded_settings
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (
+    os.environ.get("SEARCHER_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 pytestmark = pytest.mark.browser
 
@@ -128,7 +131,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        skip_or_fail("chromium is not installed (apt-get install chromium)")
+        skip_or_fail(f"chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -176,17 +179,29 @@ def test_keyboard_navigation_of_suggestions(page: object) -> None:
     box.press_sequentially("الرح", delay=30)
     page.wait_for_selector("[role=option]")  # type: ignore[attr-defined]
     assert box.get_attribute("aria-expanded") == "true"
-    box.press("ArrowDown")
-    first = page.locator("[role=option]").first  # type: ignore[attr-defined]
+    options = page.locator("[role=option]")  # type: ignore[attr-defined]
+    first, last = options.first, options.last
+    assert options.count() >= 2
+    box.press("ArrowUp")  # from the box, up wraps round to the last suggestion
+    assert last.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == last.get_attribute("id")
+    box.press("ArrowDown")  # and down from the last wraps to the first
     assert first.get_attribute("aria-selected") == "true"
+    assert last.get_attribute("aria-selected") == "false"
     assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
     chosen = first.inner_text()
     box.press("Enter")
     assert box.input_value() == chosen
     page.wait_for_selector(".searcher-hit mark")  # type: ignore[attr-defined]
-    box.press_sequentially(" ", delay=10)
-    box.press("Escape")
+    box.press_sequentially(" الر", delay=30)
+    page.wait_for_selector("[role=option]")  # type: ignore[attr-defined]
+    box.press("Escape")  # the first Escape closes the list and keeps the text...
     assert box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == f"{chosen} الر"
+    box.press("Escape")  # ...the second clears the box and the results
+    assert box.input_value() == ""
+    assert page.locator(".searcher-hit").count() == 0  # type: ignore[attr-defined]
+    assert page.locator(".searcher-status").inner_text() == ""  # type: ignore[attr-defined]
 
 
 def test_markup_in_documents_is_shown_as_text(page: object) -> None:

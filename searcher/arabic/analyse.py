@@ -125,14 +125,27 @@ def _composed_char_rules(rules: Iterable[rule_table.Rule]) -> dict[str, str]:
     """Character rules with each output run through the other rules until nothing changes.
 
     Neither `str.translate` nor a mapping char filter re-reads its own output, so a ligature's
-    letters must already be final: ﷺ → "صلى الله …" → "صلي الله …".
+    letters must already be final: ﷺ → "صلى الله …" → "صلي الله …".  Sequences count too: the
+    ligature ﱝ stands for ىٰ, which must come out as ي like the two letters typed separately.
     """
-    table = {ch: out for rule in rules if rule.kind == "char" for ch, out in rule.mapping.items()}
+    rules = tuple(rules)
+    raw = {ch: out for rule in rules if rule.kind == "char" for ch, out in rule.mapping.items()}
+    table = raw
     while True:
         composed = {ch: "".join(table.get(c, c) for c in out) for ch, out in table.items()}
         if composed == table:
-            return table
+            break
         table = composed
+    # What `normalise` does to the output written out: sequences first, then the characters.
+    sequences = {k: v for rule in rules if rule.kind == "sequence" for k, v in rule.mapping.items()}
+    if not sequences:
+        return table
+    longest_first = sorted(sequences, key=len, reverse=True)
+    sequence_re = regex.compile("|".join(map(regex.escape, longest_first)))
+    return {
+        ch: "".join(table.get(c, c) for c in sequence_re.sub(lambda m: sequences[m.group()], out))
+        for ch, out in raw.items()
+    }
 
 
 class ArabicAnalyzer:

@@ -69,8 +69,7 @@ DICTIONARY_PAGE = 10_000  # dictionary values per request (under the default max
 def redact(url: str) -> str:
     """The URL without user:password, for messages."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = parts.netloc.rpartition("@")[2]  # host[:port] as written (IPv6 keeps its brackets)
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 

@@ -344,6 +344,8 @@
         event.preventDefault();
         choose(options[active].textContent);
       } else if (event.key === "Escape") {
+        // A search input clears itself on Escape: only the second Escape may do that.
+        event.preventDefault();
         if (open) closeList();
         else { input.value = ""; search(""); }
       }
