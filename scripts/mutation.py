@@ -2,6 +2,7 @@
 """`make mutation`: mutation testing of the modules whose correctness users cannot see.
 
     uv run --with mutmut==3.8.1 python scripts/mutation.py [--jobs 2] [--report-only]
+    python scripts/mutation.py --notes-only   # new notes, no mutmut: from the committed results
 
 mutmut (configured in pyproject.toml, `[tool.mutmut]`) makes one-line changes ("mutants") to
 searcher/arabic/, snippets.py, dump.py, indexer.py, reindex.py and query.py and runs the tests
@@ -289,14 +290,33 @@ def collect(jobs: int, scope: str = "all") -> dict:
     return {"per_module": per_module, "total": total, "survivors": survivors}
 
 
+def from_results() -> tuple[dict, float, int]:
+    """The last run as bench/results/mutation.json holds it, each survivor's note read afresh:
+    notes change without a run (mutmut's own records live in the uncommitted mutants/)."""
+    saved = json.loads(RESULTS.read_text(encoding="utf-8"))
+    notes = load_notes()
+    per_module = {
+        m: Counter({k: v for k, v in c.items() if k != "score"})
+        for m, c in saved["modules"].items()
+    }
+    total = Counter()
+    for counts in per_module.values():
+        total.update(counts)
+    survivors = [
+        {**s, "why": justification(notes, s["function"], s["mutated"])} for s in saved["survivors"]
+    ]
+    found = {"per_module": per_module, "total": total, "survivors": survivors}
+    return found, saved["seconds"], saved["jobs"]
+
+
 def score(counts: Counter) -> float:
     n = counts["detected"] + counts["undetected"]
     return counts["detected"] / n if n else 1.0
 
 
-def write_reports(found: dict, seconds: float, jobs: int) -> None:
+def render(found: dict, seconds: float, jobs: int) -> tuple[str, str]:
+    """(bench/results/mutation.json, docs/mutation.md) as text."""
     per_module, total, survivors = found["per_module"], found["total"], found["survivors"]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
     data = {
         "tool": "mutmut 3.8.1",
         "jobs": jobs,
@@ -309,8 +329,6 @@ def write_reports(found: dict, seconds: float, jobs: int) -> None:
         },
         "survivors": survivors,
     }
-    RESULTS.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
     lines = [
         "# Mutation testing",
         "",
@@ -357,7 +375,14 @@ def write_reports(found: dict, seconds: float, jobs: int) -> None:
     for s in survivors:
         why = s["why"] or "**NOT JUSTIFIED**"
         lines.append(f"- `{s['function']}` ({s['status']}): `{s['mutated']}` — {why}")
-    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n", "\n".join(lines) + "\n"
+
+
+def write_reports(found: dict, seconds: float, jobs: int) -> None:
+    results, report = render(found, seconds, jobs)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(results, encoding="utf-8")
+    REPORT.write_text(report, encoding="utf-8")
 
 
 def main() -> None:
@@ -365,6 +390,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once")
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite the reports from the last run"
+    )
+    parser.add_argument(
+        "--notes-only",
+        action="store_true",
+        help="rewrite the reports from bench/results/mutation.json with the current notes",
     )
     parser.add_argument(
         "--recheck",
@@ -376,6 +406,12 @@ def main() -> None:
         "--run-seconds", type=float, help="with --report-only: how long the mutmut run took"
     )
     args = parser.parse_args()
+    if args.notes_only:
+        found, seconds, jobs = from_results()
+        write_reports(found, seconds, jobs)
+        unjustified = sum(not s["why"] for s in found["survivors"])
+        print(f"{unjustified} survivors not justified; report in {REPORT.relative_to(ROOT)}")
+        return
     started = time.monotonic()
     seconds = 0.0
     if not args.report_only:

@@ -80,6 +80,14 @@ def test_a_json_file_holding_one_object_is_one_record(tmp_path: Path) -> None:
     assert records(tmp_path, "d.json", content) == [(1, Document(id="solo", body="نص"))]
 
 
+def test_one_object_read_as_a_json_array_is_one_record(tmp_path: Path) -> None:
+    # A pretty-printed object is not JSON lines: --format json reads it whole.
+    content = '{\n  "id": "solo",\n  "title": "الكتاب"\n}\n'.encode()
+    assert records(tmp_path, "d.json", content, format="json") == [
+        (1, Document(id="solo", title="الكتاب"))
+    ]
+
+
 def test_invalid_json_array_is_one_reject_with_its_beginning(tmp_path: Path) -> None:
     text = '[{"id": "a"}, ' + "x" * 300
     ((line, reject),) = records(tmp_path, "d.json", text.encode())
@@ -210,6 +218,27 @@ def test_an_oversized_line_is_rejected_with_its_first_200_bytes(tmp_path: Path) 
     ]
 
 
+def _arabic_record(size: int) -> bytes:
+    """A JSON line of `size` bytes (newline included): 22 bytes of JSON, then two-byte Arabic
+    letters, so its byte 201 is half a letter."""
+    head = '{"id": "xy", "body": "'
+    line = (head + "العلم نور والجهل ظلام " * 20).encode()[: size - 3] + b'"}\n'
+    assert len(line) == size
+    return line
+
+
+@pytest.mark.parametrize("bom", [b"", BOM], ids=["plain", "after-a-bom"])
+def test_a_line_one_byte_over_the_limit_shows_its_first_200_bytes(
+    tmp_path: Path, bom: bytes
+) -> None:
+    # The newline is the byte over (the BOM counts as the first line's): the line is read
+    # whole, and still shown cut to its first 200 bytes.
+    line = _arabic_record(301 - len(bom))
+    found = records(tmp_path, "d.jsonl", bom + line, max_bytes=300)
+    reason = "record is 301 bytes, over the limit of 300 (--max-bytes)"
+    assert found == [(1, Reject(1, reason, line[:200].decode() + "…"))]
+
+
 def test_an_oversized_last_line_without_a_newline(tmp_path: Path) -> None:
     found = records(tmp_path, "d.jsonl", _record(5000, newline=False), max_bytes=1000)
     assert [(line, r.reason) for line, r in found] == [
@@ -248,6 +277,12 @@ def test_json_lines_edges(tmp_path: Path) -> None:
         (3, Reject(3, "expected a JSON object, got str", '"not an object"')),
         (5, Document(id="i", title="x", doc="a field named doc")),
     ]
+
+
+def test_a_line_that_is_not_json_keeps_its_text_but_not_its_line_end(tmp_path: Path) -> None:
+    ((line, reject),) = records(tmp_path, "d.jsonl", "المجلد X\r\n".encode())
+    assert (line, reject.line, reject.raw) == (1, 1, "المجلد X")  # the letter X stays
+    assert reject.reason.startswith("invalid JSON: ")
 
 
 @pytest.mark.parametrize(

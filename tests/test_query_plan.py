@@ -57,3 +57,10 @@ def test_highlight_terms_are_stemmed_for_words_and_exact_for_everything() -> Non
 def test_long_input_is_cut_not_refused() -> None:
     plan = parse("كلمة " * PARSE_MAX_QUERY_CHARS, ANALYZER)
     assert plan.text == ("كلمة " * PARSE_MAX_QUERY_CHARS)[:PARSE_MAX_QUERY_CHARS]
+
+
+def test_only_the_minus_of_an_exclusion_is_taken_off_a_word() -> None:
+    # A Latin word beside the Arabic ones keeps every letter, whether asked for or excluded.
+    plan = parse("XML كتاب -Xbox", ANALYZER)
+    assert [[c.terms for c in group] for group in plan.groups] == [[("xml",)], [("كتاب",)]]
+    assert [c.terms for c in plan.excluded] == [("xbox",)]

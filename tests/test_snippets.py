@@ -179,6 +179,8 @@ def test_from_tagged_with_text_before_the_first_tag() -> None:
         ("ذهب أحمد إلى", 10, "ذهب أحمد"),  # never half a word
         ("كلمةواحدةطويلة", 5, "كلمةو"),  # no space at all: cut at the limit
         (" كلمةواحدة", 5, " كلمة"),  # a space only at the very start does not count
+        ("و كلمةواحدة", 5, "و"),  # a space right after the first letter does
+        ("ذهب أحمد إلى", 7, "ذهب"),  # a space one past the limit is too far
     ],
 )
 def test_analysed_part(text: str, limit: int, part: str) -> None:
@@ -188,6 +190,9 @@ def test_analysed_part(text: str, limit: int, part: str) -> None:
 def test_a_text_of_exactly_the_snippet_length_is_whole() -> None:
     text = TEXT[:60]
     assert window(text, [(0, 5)], max_chars=60) == Snippet(text=text, marks=[(0, 5)])
+    # A match at its end does not move the window either: there is nothing to cut.
+    text = TEXT[: SPANS[9][1]]  # كلمة0 … كلمة9
+    assert window(text, [SPANS[9]], max_chars=len(text)) == Snippet(text=text, marks=[SPANS[9]])
     assert window(text + " x", [(0, 5)], max_chars=60).text.endswith(ELLIPSIS)
 
 
@@ -198,6 +203,25 @@ def test_a_window_opening_at_a_word_is_not_moved() -> None:
     snippet = window(TEXT, [target], max_chars=60)
     assert snippet.text.startswith(ELLIPSIS)
     assert snippet.text[len(ELLIPSIS) :].split(" ")[0] in WORDS
+
+
+def test_a_window_opening_one_letter_into_the_text_moves_to_the_next_word() -> None:
+    # The match (كلمة3, at 18) is 68 // 4 = 17 characters in: the window would open at 1,
+    # inside كلمة0.
+    snippet = window(TEXT, [SPANS[3]], max_chars=68)
+    assert snippet.text.startswith(ELLIPSIS + "كلمة1 ")
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["كلمة3"]
+
+
+def test_a_window_inside_a_word_that_runs_into_the_match_stays_there() -> None:
+    # No space between قال and the quoted match: the window (12 // 4 = 3 before the match)
+    # opens inside قال and cannot move to a space without losing the match; the ellipsis
+    # says the text was cut.
+    text = "قال«الكتاب» نور والعلم ضياء والجهل ظلام"
+    match = text.index("الكتاب")
+    snippet = window(text, [(match, match + 6)], max_chars=12)
+    assert snippet.text == ELLIPSIS + "ال«الكتاب»" + ELLIPSIS
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["الكتاب"]
 
 
 def test_a_mark_ending_at_the_window_end_is_kept() -> None:
