@@ -16,6 +16,7 @@ through the embedded engine must guard its entry point with ``if __name__ == "__
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -112,9 +113,14 @@ class Preparer:
 
     def __init__(self, analyzer: ArabicAnalyzer, workers: int) -> None:
         self.analyzer = analyzer
-        self.words = DocumentWords(analyzer)  # this process's share, and its cache of runs
         self.workers = max(0, workers)
         self._pool: ProcessPoolExecutor | None = None
+
+    @functools.cached_property
+    def words(self) -> DocumentWords:
+        """This process's share, and its cache of runs: built on the first write (it compiles
+        an analyzer of its own, which a process that only searches never needs)."""
+        return DocumentWords(self.analyzer)
 
     def pieces(
         self, docs: Sequence[Document], declared: tuple[str, ...]
