@@ -2,9 +2,10 @@
 
     python bench/readme.py        # rewrites the README between each pair of markers below
 
-The benches write their JSON (`make relevance` → relevance.json, `make bench-startup` →
-startup.json, `bench/load.py` → load-embedded.json); this renders the tables the README
-quotes, so no figure there is typed by hand.  tests/test_docs.py fails when they disagree.
+The benches write their JSON (`make bench` → speed.json, `make relevance` → relevance.json,
+`make bench-startup` → startup.json, `bench/load.py` → load-embedded.json); this renders the
+tables the README quotes, so no figure there is typed by hand.  tests/test_docs.py fails when
+they disagree.
 """
 
 from __future__ import annotations
@@ -131,10 +132,73 @@ def load_table(report: dict) -> str:
     )
 
 
+def speed_tables(report: dict) -> str:
+    """`make bench`'s tables: bench/RESULTS.md and the README show the same."""
+    n = report["normalise"]
+    lines = [
+        "#### Normalisation (MB/s, same text)",
+        "",
+        "| searcher | camel-tools chain | pyarabic | vs camel | vs pyarabic |",
+        "|---|---|---|---|---|",
+        f"| {n['searcher_MB_s']} | {n['camel_chain_MB_s']} | {n.get('pyarabic_MB_s')} | "
+        f"{n['vs_camel']}× | {n.get('vs_pyarabic', '–')}× |",
+        "",
+        "#### Embedded engine by corpus size",
+        "",
+        "Indexing docs/s: searcher as installed (and with a worker process on every other "
+        "core), raw tantivy, SQLite FTS5 with the careful normaliser; the ratios are "
+        "searcher's docs/s over the peer's.",
+        "",
+        "| docs | searcher (every core) | raw tantivy | FTS5 | vs FTS5 | vs raw | "
+        "peak RSS MB (ours / raw / FTS5) | index MB (ours / raw / FTS5) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for e in report["embedded"]:
+        lines.append(
+            f"| {e['docs']:,} | {e['searcher_docs_s']:,} ({e['searcher_every_core_docs_s']:,}) "
+            f"| {e['raw_tantivy_docs_s']:,} | {e['fts5_docs_s']:,} | {e['indexing_vs_fts5']}× | "
+            f"{e['indexing_vs_raw_tantivy']}× | {e['searcher_peak_RSS_MB']} / "
+            f"{e['raw_peak_RSS_MB']} / {e['fts5_peak_RSS_MB']} | {e['searcher_index_MB']} / "
+            f"{e['raw_index_MB']} / {e['fts5_index_MB']} |"
+        )
+    lines += [
+        "",
+        "Search with snippets, p50 / p99 ms (the ratios: FTS5's time over searcher's).",
+        "",
+        "| docs | searcher | FTS5 + `snippet()` | p50 vs FTS5 | p99 vs FTS5 |",
+        "|---|---|---|---|---|",
+    ]
+    for e in report["embedded"]:
+        ours, theirs = e["search"], e["search_fts5"]
+        lines.append(
+            f"| {e['docs']:,} | {ours['p50_ms']} / {ours['p99_ms']} | "
+            f"{theirs['p50_ms']} / {theirs['p99_ms']} | {e['search_p50_vs_fts5']}× | "
+            f"{e['search_p99_vs_fts5']}× |"
+        )
+    for name in ("opensearch", "elasticsearch"):
+        if name in report:
+            r = report[name]
+            lines += [
+                "",
+                f"#### {name} ({r['docs']:,} docs)",
+                "",
+                "| searcher docs/s | helpers.bulk | parallel_bulk | vs bulk | vs parallel | "
+                "search p50/p99 searcher | raw client |",
+                "|---|---|---|---|---|---|---|",
+                f"| {r['docs_s']['searcher']:,} | {r['docs_s']['helpers_bulk']:,} | "
+                f"{r['docs_s']['parallel_bulk']:,} | {r['vs_helpers_bulk']}× | "
+                f"{r['vs_parallel_bulk']}× | {r['search_searcher']['p50_ms']} / "
+                f"{r['search_searcher']['p99_ms']} ms | {r['search_raw_client']['p50_ms']} / "
+                f"{r['search_raw_client']['p99_ms']} ms |",
+            ]
+    return "\n".join(lines)
+
+
 TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
     "relevance": ("relevance.json", relevance_tables),
     "startup": ("startup.json", startup_table),
     "load": ("load-embedded.json", load_table),
+    "speed": ("speed.json", speed_tables),
 }
 
 
