@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -87,23 +88,19 @@ def script(block: str) -> str:
     lines.append("trap 'for pid in \"${servers[@]}\"; do kill $pid; done' EXIT")
     for command in commands(block):
         if not_run_reason(command):
-            lines.append(f"echo {quote('not run: ' + command)}")
+            lines.append(f"echo {shlex.quote('not run: ' + command)}")
         elif re.match(r"searcher serve .*&", command):
             url = re.search(r"http://[0-9.]+:\d+/", command)
             assert url, f"say where the server listens, as a comment: {command}"
             code = command.split("&")[0]  # its output to a file: the pipe must close at the end
             port = url.group(0).rstrip("/").rsplit(":", 1)[1]
             # Another server on that port would answer for ours: refuse to start at all.
-            lines.append(f"python -c {quote(PORT_FREE.format(port=port))}")
+            lines.append(f"python -c {shlex.quote(PORT_FREE.format(port=port))}")
             lines += [f'{code} >"$HOME/serve.log" 2>&1 & servers+=($!)']
             lines.append(f'wait_for_server {url.group(0)} || {{ cat "$HOME/serve.log"; exit 1; }}')
         else:
             lines.append(command)
     return "\n".join(lines) + "\n"
-
-
-def quote(text: str) -> str:
-    return "'" + text.replace("'", "'\\''") + "'"
 
 
 @pytest.fixture(scope="module")
